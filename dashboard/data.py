@@ -1,0 +1,399 @@
+"""Load and validate the stations and responses CSVs against `dashboard.schema`.
+
+Every problem in a file is collected and raised together as one `DataError`, each named as
+`line N, column C: value V: why`, with line numbers as in the file (header = line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from dashboard.schema import (
+    DATE_PATTERN,
+    RESPONSES,
+    SLUG_PATTERN,
+    STATIONS,
+    URL_PATTERN,
+    Column,
+    Table,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+STATIONS_PATH = DATA_DIR / STATIONS.path
+RESPONSES_PATH = DATA_DIR / RESPONSES.path
+
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_SHOWN_LENGTH = 60
+
+Source = str | Path | bytes
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located as precisely as we can."""
+
+    line: int | None
+    column: str | None
+    value: str | None
+    why: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        parts = [", ".join(where) or "file"]
+        if self.value is not None:
+            parts.append(f"value {show_value(self.value)}")
+        parts.append(self.why)
+        return ": ".join(parts)
+
+
+class DataError(ValueError):
+    """A file failed validation; `problems` lists every problem found."""
+
+    def __init__(self, label: str, problems: list[Problem]) -> None:
+        self.label = label
+        self.problems = problems
+        count = len(problems)
+        head = f"{label}: {count} problem{'s' if count != 1 else ''}"
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+def show_value(value: str) -> str:
+    """A value as it appears in a message: quoted, escaped, and cut if long."""
+    if len(value) > _SHOWN_LENGTH:
+        cut = value[:_SHOWN_LENGTH]
+        return f"{cut!r}… ({len(value)} characters)"
+    return repr(value)
+
+
+def _read_bytes(source: Source, max_bytes: int | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        data, label = source, "uploaded file"
+    else:
+        path = Path(source)
+        label = str(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise DataError(label, [Problem(None, None, None, f"cannot read: {exc}")]) from exc
+        if max_bytes is not None and size > max_bytes:
+            raise DataError(label, [_too_big(size, max_bytes)])
+        data = path.read_bytes()
+    if max_bytes is not None and len(data) > max_bytes:
+        raise DataError(label, [_too_big(len(data), max_bytes)])
+    return data, label
+
+
+def _too_big(size: int, limit: int) -> Problem:
+    return Problem(
+        None, None, None, f"file is {size:,} bytes, over the limit of {limit:,} bytes; not read"
+    )
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise DataError(
+            label,
+            [
+                Problem(
+                    line,
+                    None,
+                    None,
+                    f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8 "
+                    "(e.g. a spreadsheet's 'CSV UTF-8' option)",
+                )
+            ],
+        ) from exc
+
+
+def read_records(text: str, label: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Parse CSV text into header, rows and each row's first line number in the file."""
+    if not text.strip():
+        raise DataError(label, [Problem(None, None, None, "file is empty")])
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    end_of_previous = 0
+    try:
+        for record in reader:
+            start = end_of_previous + 1
+            end_of_previous = reader.line_num
+            if not record or record == [""]:
+                continue
+            if header is None:
+                header = [name.strip() for name in record]
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as exc:
+        raise DataError(
+            label, [Problem(reader.line_num, None, None, f"not readable as CSV: {exc}")]
+        ) from exc
+    assert header is not None
+    return header, rows, lines
+
+
+def _header_problems(header: list[str], table: Table) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(1, name, None, "column appears twice in the header"))
+        seen.add(name)
+    missing = [c.name for c in table.columns if c.required and c.name not in seen]
+    for name in missing:
+        problems.append(Problem(1, name, None, "required column is missing from the header"))
+    if missing and len(header) == 1:
+        for sep, sep_name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in header[0]:
+                problems.append(
+                    Problem(1, None, None, f"the file looks separated by {sep_name}; use commas")
+                )
+                break
+    return problems
+
+
+def _bad(mask: pd.Series, values: pd.Series, lines: pd.Series, col: str, why) -> list[Problem]:
+    """Problems for the rows where `mask` is true; `why` is a string or value -> string."""
+    out = []
+    for index in mask[mask].index:
+        value = values.at[index]
+        reason = why(value) if callable(why) else why
+        out.append(Problem(int(lines.at[index]), col, value, reason))
+    return out
+
+
+def _number_reason(value: str) -> str:
+    if _DECIMAL_COMMA.fullmatch(value.strip()):
+        return "decimal comma; write the number with a point, e.g. " + value.replace(",", ".")
+    return "not a number"
+
+
+def _date_problem(value: str, today: dt.date) -> str | None:
+    parts = [int(p) for p in value.split("-")]
+    try:
+        start = dt.date(
+            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+        )
+    except ValueError:
+        return "not a real calendar date"
+    if start > today:
+        return f"in the future (today is {today.isoformat()})"
+    return None
+
+
+def _url_reason(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered.startswith("http://"):
+        return "not https: every source must be an https:// URL"
+    return "not an https:// URL"
+
+
+def _column_problems(
+    column: Column, values: pd.Series, lines: pd.Series, today: dt.date
+) -> list[Problem]:
+    name = column.name
+    empty = values == ""
+    problems: list[Problem] = []
+    if column.required:
+        problems += _bad(empty, values, lines, name, "required value is empty")
+    present = values[~empty]
+    if present.empty:
+        return problems
+    plines = lines[~empty]
+    kind = column.kind
+    if kind == "slug":
+        bad = ~present.str.fullmatch(SLUG_PATTERN)
+        problems += _bad(
+            bad, present, plines, name, "not an id of lowercase letters, digits, dashes"
+        )
+    elif kind == "enum":
+        bad = ~present.isin(column.allowed)
+        allowed = ", ".join(column.allowed)
+        problems += _bad(bad, present, plines, name, f"not one of: {allowed}")
+    elif kind == "country_code":
+        bad = ~present.isin(COUNTRY_CODES)
+        problems += _bad(bad, present, plines, name, "not an ISO 3166-1 alpha-2 country code")
+    elif kind == "date":
+        shape_ok = present.str.fullmatch(DATE_PATTERN)
+        problems += _bad(
+            ~shape_ok, present, plines, name, "not a date as YYYY-MM-DD, YYYY-MM or YYYY"
+        )
+        for value in present[shape_ok].unique():
+            reason = _date_problem(value, today)
+            if reason:
+                problems += _bad(present == value, present, plines, name, reason)
+    elif kind == "number":
+        shape_ok = present.str.fullmatch(_NUMBER.pattern)
+        problems += _bad(~shape_ok, present, plines, name, _number_reason)
+        numbers = pd.to_numeric(present[shape_ok], errors="coerce")
+        out = (numbers < column.minimum) | (numbers > column.maximum) | numbers.isna()
+        span = f"outside {column.minimum:g}..{column.maximum:g}"
+        problems += _bad(out, present[shape_ok], plines[shape_ok], name, span)
+    elif kind == "url":
+        bad = ~present.str.fullmatch(URL_PATTERN)
+        problems += _bad(bad, present, plines, name, _url_reason)
+    elif kind == "url_list":
+        for index, value in present.items():
+            for url in value.split(" "):
+                if not re.fullmatch(URL_PATTERN, url):
+                    why = _url_reason(url) if url else "URLs must be separated by one space"
+                    problems.append(Problem(int(plines.at[index]), name, url, why))
+    if column.max_length is not None:
+        too_long = present.str.len() > column.max_length
+        problems += _bad(
+            too_long,
+            present,
+            plines,
+            name,
+            lambda v: f"{len(v):,} characters, over the limit of {column.max_length}",
+        )
+    return problems
+
+
+def _validate_table(
+    df: pd.DataFrame, lines: pd.Series, table: Table, today: dt.date
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for column in table.columns:
+        if column.name in df.columns:
+            problems += _column_problems(column, df[column.name], lines, today)
+    key = df[table.primary_key]
+    dupes = key.duplicated(keep="first") & (key != "")
+    first_line = {v: int(lines.at[i]) for i, v in key[~key.duplicated(keep="first")].items()}
+    problems += _bad(
+        dupes,
+        key,
+        lines,
+        table.primary_key,
+        lambda v: f"duplicate id (first on line {first_line[v]})",
+    )
+    return problems
+
+
+def _parse(
+    source: Source, table: Table, max_bytes: int | None
+) -> tuple[pd.DataFrame, pd.Series, str, list[Problem]]:
+    data, label = _read_bytes(source, max_bytes)
+    text = _decode(data, label)
+    header, rows, line_numbers = read_records(text, label)
+    problems = _header_problems(header, table)
+    if problems:
+        raise DataError(label, problems)
+    if not rows:
+        raise DataError(
+            label, [Problem(None, None, None, "the file has a header but no data rows")]
+        )
+    width = len(header)
+    for record, line in zip(rows, line_numbers, strict=True):
+        if len(record) != width:
+            problems.append(
+                Problem(line, None, None, f"has {len(record)} fields, the header has {width}")
+            )
+    if problems:
+        raise DataError(label, problems)
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    for column in table.columns:
+        if column.name not in df.columns:
+            df[column.name] = ""
+    lines = pd.Series(line_numbers, index=df.index)
+    return df, lines, label, problems
+
+
+def _finish(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    extra = [c for c in df.columns if c not in table.names]
+    out = df[table.names + extra].copy()
+    for column in table.columns:
+        if column.kind == "number":
+            out[column.name] = pd.to_numeric(out[column.name].replace("", None)).astype("float64")
+        else:
+            out[column.name] = out[column.name].astype("string")
+    for name in extra:
+        out[name] = out[name].astype("string")
+    return out.reset_index(drop=True)
+
+
+def load_stations(
+    source: Source = STATIONS_PATH,
+    *,
+    require_coordinates: bool = True,
+    max_bytes: int | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Read and validate a stations CSV; raise `DataError` listing every problem."""
+    today = today or dt.date.today()
+    df, lines, label, _ = _parse(source, STATIONS, max_bytes)
+    problems = _validate_table(df, lines, STATIONS, today)
+    if not require_coordinates:
+        unlocated = set(lines[(df["latitude"] == "") & (df["longitude"] == "")])
+        problems = [
+            p
+            for p in problems
+            if not (p.line in unlocated and p.column in ("latitude", "longitude"))
+        ]
+    if problems:
+        raise DataError(label, sorted(problems, key=_order))
+    return _finish(df, STATIONS)
+
+
+def load_responses(
+    source: Source = RESPONSES_PATH,
+    *,
+    stations: pd.DataFrame | None = None,
+    max_bytes: int | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Read and validate a responses CSV; with `stations`, also check the station ids exist."""
+    today = today or dt.date.today()
+    df, lines, label, _ = _parse(source, RESPONSES, max_bytes)
+    problems = _validate_table(df, lines, RESPONSES, today)
+    if stations is not None:
+        countries = dict(zip(stations["station_id"], stations["country_code"], strict=True))
+        ids = df["station_id"]
+        missing = (ids != "") & ~ids.isin(countries)
+        problems += _bad(
+            missing, ids, lines, "station_id", "no station with this id in the stations file"
+        )
+        known = (ids != "") & ids.isin(countries)
+        wrong = known & (ids.map(countries) != df["country_code"])
+        problems += _bad(
+            wrong,
+            ids,
+            lines,
+            "station_id",
+            lambda v: f"this station is in {countries[v]}, not in the row's country_code",
+        )
+    if problems:
+        raise DataError(label, sorted(problems, key=_order))
+    return _finish(df, RESPONSES)
+
+
+def split_orphans(
+    responses: pd.DataFrame, stations: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split responses into those whose station (if any) is loaded, and those whose is not."""
+    ids = responses["station_id"].fillna("")
+    orphan = (ids != "") & ~ids.isin(set(stations["station_id"]))
+    return responses[~orphan].reset_index(drop=True), responses[orphan].reset_index(drop=True)
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return (problem.line or 0, problem.column or "")

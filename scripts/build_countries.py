@@ -1,0 +1,107 @@
+"""Build data/countries.geojson from Natural Earth country outlines (public domain).
+
+The outlines come from the npm package `world-atlas` (Natural Earth 1:50m, as TopoJSON):
+
+    npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
+    python scripts/build_countries.py package/countries-50m.json
+
+Each feature gets `iso_a2` (from the ISO numeric id, via pycountry), `name`, and a label point
+(`label_lat`, `label_lon`) inside the country's largest polygon, used as the country centroid
+for stations known only by country. Needs shapely (in requirements-dev.txt).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pycountry
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+OUT = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
+TOLERANCE = 0.02  # degrees, about 2 km: plenty for a base map and for "inside the country"
+DIGITS = 3
+
+
+def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
+    """Turn quantised, delta-encoded TopoJSON arcs into lists of lon/lat points."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for i in indices:
+        arc = arcs[i] if i >= 0 else list(reversed(arcs[~i]))
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+def geometry(obj: dict, arcs: list) -> dict | None:
+    if obj["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(r, arcs) for r in obj["arcs"]]}
+    if obj["type"] == "MultiPolygon":
+        polys = [[ring(r, arcs) for r in poly] for poly in obj["arcs"]]
+        return {"type": "MultiPolygon", "coordinates": polys}
+    return None
+
+
+def rounded(coords):
+    if isinstance(coords[0], float | int):
+        return [round(coords[0], DIGITS), round(coords[1], DIGITS)]
+    return [rounded(c) for c in coords]
+
+
+def main(topojson_path: str) -> None:
+    topology = json.loads(Path(topojson_path).read_text())
+    arcs = decode_arcs(topology)
+    features = []
+    for obj in topology["objects"]["countries"]["geometries"]:
+        geo = geometry(obj, arcs)
+        code = obj.get("id")
+        country = pycountry.countries.get(numeric=code) if code else None
+        if geo is None or country is None:
+            continue
+        shp = shape(geo).buffer(0)
+        largest = max(getattr(shp, "geoms", [shp]), key=lambda g: g.area)
+        label = largest.representative_point()
+        simple = unary_union(shp.simplify(TOLERANCE, preserve_topology=True))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "iso_a2": country.alpha_2,
+                    "name": obj["properties"]["name"],
+                    "label_lat": round(label.y, DIGITS),
+                    "label_lon": round(label.x, DIGITS),
+                },
+                "geometry": {
+                    "type": mapping(simple)["type"],
+                    "coordinates": rounded(mapping(simple)["coordinates"]),
+                },
+            }
+        )
+    features.sort(key=lambda f: f["properties"]["iso_a2"])
+    collection = {
+        "type": "FeatureCollection",
+        "source": "Natural Earth 1:50m admin-0 countries (public domain), via npm world-atlas "
+        "2.0.2; simplified by scripts/build_countries.py",
+        "features": features,
+    }
+    OUT.write_text(json.dumps(collection, separators=(",", ":")) + "\n")
+    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(features)} countries)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,73 @@
+"""The bundled dataset: valid, sourced, located inside its countries, and covering the reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point, shape
+
+from dashboard.data import load_responses, load_stations
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ("110 Overseas (2022-09)", "Patrol and Persuade (2022-12)")
+
+
+@pytest.fixture(scope="module")
+def stations():
+    return load_stations()
+
+
+@pytest.fixture(scope="module")
+def responses(stations):
+    return load_responses(stations=stations)
+
+
+@pytest.fixture(scope="module")
+def outlines():
+    features = json.loads((ROOT / "data" / "countries.geojson").read_text())["features"]
+    return {f["properties"]["iso_a2"]: shape(f["geometry"]) for f in features}
+
+
+def test_reports_coverage_meets_the_public_record(stations):
+    listed = stations[stations["listed_in"].isin(REPORTS)]
+    assert len(listed) >= 88
+    assert listed["country_code"].nunique() >= 44
+
+
+def test_amsterdam_and_rotterdam_are_there(stations):
+    dutch = set(stations.loc[stations["country_code"] == "NL", "city"])
+    assert {"Amsterdam", "Rotterdam"} <= dutch
+
+
+def test_every_station_and_response_has_an_https_source(stations, responses):
+    assert stations["sources"].str.startswith("https://").all()
+    assert responses["source_url"].str.startswith("https://").all()
+
+
+def test_every_located_station_lies_inside_its_country(stations, outlines):
+    outside = []
+    for row in stations.itertuples():
+        country = outlines[row.country_code]
+        point = Point(row.longitude, row.latitude)
+        # 0.1 degree (~10 km) of slack: the outlines are simplified and cities sit on coasts.
+        if country.distance(point) > 0.1:
+            outside.append((row.station_id, row.latitude, row.longitude))
+    assert outside == []
+
+
+def test_country_only_stations_have_no_city(stations):
+    rough = stations[stations["location_precision"] == "country"]
+    assert (rough["city"].fillna("") == "").all()
+
+
+def test_summaries_fit_and_no_private_address_is_published(stations):
+    assert (stations["summary"].str.len() <= 280).all()
+    with_address = stations[stations["address"].fillna("") != ""]
+    notes = with_address["location_note"].fillna("").str.lower()
+    assert not notes.str.contains("residen").any()
+
+
+def test_every_responding_country_has_a_station(stations, responses):
+    assert set(responses["country_code"]) <= set(stations["country_code"])

@@ -1,0 +1,51 @@
+"""Docs and published schema stay in step with `dashboard/schema.py`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dashboard import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_datapackage_json_is_generated_from_schema():
+    committed = (ROOT / "data" / "datapackage.json").read_text(encoding="utf-8")
+    assert committed == schema.datapackage_json(), (
+        "data/datapackage.json is stale: run `python -m dashboard.schema > data/datapackage.json`"
+    )
+
+
+def test_datapackage_lists_every_column_in_order():
+    resources = {r["name"]: r for r in schema.datapackage()["resources"]}
+    for table in schema.TABLES:
+        fields = [f["name"] for f in resources[table.name]["schema"]["fields"]]
+        assert fields == table.names
+
+
+def test_data_readme_holds_the_generated_dictionary():
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert schema.data_dictionary_markdown() in readme, (
+        "data/README.md's dictionary is stale: paste `schema.data_dictionary_markdown()`"
+    )
+
+
+def test_readme_names_the_two_quick_start_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -r requirements.txt && python -m streamlit run dashboard/app.py" in readme
+    assert "pip install -r requirements-dev.txt && python -m pytest" in readme
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install -r requirements-dev.txt && python -m pytest" in ci
+
+
+def test_code_is_formatted_and_lint_clean():
+    for args in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
