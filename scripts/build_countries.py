@@ -66,23 +66,32 @@ def rounded(coords):
 def main(topojson_path: str) -> None:
     topology = json.loads(Path(topojson_path).read_text())
     arcs = decode_arcs(topology)
-    features = []
+    shapes: dict[str, list] = {}
+    names: dict[str, tuple[float, str]] = {}
     for obj in topology["objects"]["countries"]["geometries"]:
         geo = geometry(obj, arcs)
         code = obj.get("id")
         country = pycountry.countries.get(numeric=code) if code else None
         if geo is None or country is None:
             continue
+        # Some ISO codes carry several features (e.g. Australia and Ashmore and Cartier
+        # Islands): merge them, and name the country after its largest part.
         shp = shape(geo).buffer(0)
+        shapes.setdefault(country.alpha_2, []).append(shp)
+        if shp.area > names.get(country.alpha_2, (0.0, ""))[0]:
+            names[country.alpha_2] = (shp.area, obj["properties"]["name"])
+    features = []
+    for code, parts in shapes.items():
+        shp = unary_union(parts)
         largest = max(getattr(shp, "geoms", [shp]), key=lambda g: g.area)
         label = largest.representative_point()
-        simple = unary_union(shp.simplify(TOLERANCE, preserve_topology=True))
+        simple = shp.simplify(TOLERANCE, preserve_topology=True)
         features.append(
             {
                 "type": "Feature",
                 "properties": {
-                    "iso_a2": country.alpha_2,
-                    "name": obj["properties"]["name"],
+                    "iso_a2": code,
+                    "name": names[code][1],
                     "label_lat": round(label.y, DIGITS),
                     "label_lon": round(label.x, DIGITS),
                 },

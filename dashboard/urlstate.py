@@ -1,0 +1,148 @@
+"""The filter state as a query string, and back: parse with notices, serialise canonically.
+
+`?country=NL,CA&status=closed&bureau=Fuzhou&rtype=closure_order&q=text&from=2022-09&to=2023-12
+&station=nl-rotterdam-1`. Unknown parameters and values are dropped with a notice; the rest applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dashboard.data import show_value
+from dashboard.filters import Filters, period
+
+MAX_QUERY_LENGTH = 200
+MAX_PARAM_VALUES = 300
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+LIST_PARAMS = {
+    "country": "countries",
+    "status": "statuses",
+    "bureau": "bureaus",
+    "rtype": "response_types",
+}
+KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a link may name, taken from the loaded data and the schema."""
+
+    countries: frozenset[str]
+    statuses: frozenset[str]
+    bureaus: frozenset[str]
+    response_types: frozenset[str]
+    stations: frozenset[str]
+
+
+def _values(raw: str | Sequence[str]) -> list[str]:
+    """All comma-separated values of a parameter given once or several times."""
+    items = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for item in items:
+        out += [v.strip() for v in str(item).split(",") if v.strip()]
+    return out[:MAX_PARAM_VALUES]
+
+
+def _valid_date(value: str) -> bool:
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        period(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_query(
+    params: Mapping[str, str | Sequence[str]], choices: Choices
+) -> tuple[Filters, list[str]]:
+    """Filters from query parameters, and a notice for everything that was dropped."""
+    notices: list[str] = []
+    for name in params:
+        if name not in KNOWN_PARAMS:
+            notices.append(f"Unknown link parameter {show_value(name)} was ignored.")
+    lists: dict[str, tuple[str, ...]] = {}
+    allowed_by_field = {
+        "countries": choices.countries,
+        "statuses": choices.statuses,
+        "bureaus": choices.bureaus,
+        "response_types": choices.response_types,
+    }
+    for param, field in LIST_PARAMS.items():
+        if param not in params:
+            continue
+        wanted = _values(params[param])
+        if param == "country":
+            wanted = [v.upper() for v in wanted]
+        allowed = allowed_by_field[field]
+        kept = tuple(dict.fromkeys(v for v in wanted if v in allowed))
+        dropped = [v for v in wanted if v not in allowed]
+        if dropped:
+            shown = ", ".join(show_value(v) for v in dropped[:5])
+            notices.append(f"Unknown {param} value(s) {shown} dropped from the link.")
+        lists[field] = kept
+    query = ""
+    if "q" in params:
+        query = " ".join(_last(params["q"]).split())
+        if len(query) > MAX_QUERY_LENGTH:
+            query = query[:MAX_QUERY_LENGTH]
+            notices.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
+    dates: dict[str, str | None] = {"from": None, "to": None}
+    for name in dates:
+        if name in params:
+            value = _last(params[name]).strip()
+            if _valid_date(value):
+                dates[name] = value
+            else:
+                notices.append(
+                    f"Date {name}={show_value(value)} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored."
+                )
+    station = None
+    if "station" in params:
+        value = _last(params["station"]).strip()
+        if value in choices.stations:
+            station = value
+        else:
+            notices.append(f"Station {show_value(value)} is not in the data; no station selected.")
+    filters = Filters(
+        countries=lists.get("countries", ()),
+        statuses=lists.get("statuses", ()),
+        bureaus=lists.get("bureaus", ()),
+        response_types=lists.get("response_types", ()),
+        query=query,
+        date_from=dates["from"],
+        date_to=dates["to"],
+        station=station,
+    )
+    return filters, notices
+
+
+def _last(raw: str | Sequence[str]) -> str:
+    if isinstance(raw, str):
+        return raw
+    return str(raw[-1]) if raw else ""
+
+
+def _join(values: Iterable[str]) -> str:
+    return ",".join(values)
+
+
+def to_query(filters: Filters) -> dict[str, str]:
+    """The canonical query parameters for a filter state (empty ones left out)."""
+    out: dict[str, str] = {}
+    for param, field in LIST_PARAMS.items():
+        values = getattr(filters, field)
+        if values:
+            out[param] = _join(values)
+    if filters.query:
+        out["q"] = filters.query
+    if filters.date_from:
+        out["from"] = filters.date_from
+    if filters.date_to:
+        out["to"] = filters.date_to
+    if filters.station:
+        out["station"] = filters.station
+    return out
