@@ -92,3 +92,21 @@ def showing_text(shown: pd.DataFrame, total: int) -> str:
     countries = shown["country_code"].nunique()
     plural = "country" if countries == 1 else "countries"
     return f"Showing {len(shown)} of {total} stations in {countries} {plural}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` inclusive, as YYYY-MM (inputs may be partial dates)."""
+    start, end = period(first)[0], period(last)[0]
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def month_of(value: str, months: list[str], upper: bool = False) -> str:
+    """The month of a partial date, clamped into `months` (a year means its first or last month)."""
+    if len(value) == 4:
+        value = f"{value}-12" if upper else f"{value}-01"
+    return min(max(value[:7], months[0]), months[-1])

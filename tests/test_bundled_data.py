@@ -8,20 +8,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from dashboard.data import load_responses, load_stations
-
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ("110 Overseas (2022-09)", "Patrol and Persuade (2022-12)")
-
-
-@pytest.fixture(scope="module")
-def stations():
-    return load_stations()
-
-
-@pytest.fixture(scope="module")
-def responses(stations):
-    return load_responses(stations=stations)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,369 @@
+"""The dashboard's layout. Logic lives in the modules it calls; this file only arranges them.
+
+Start: `python -m streamlit run dashboard/app.py [-- --stations FILE --responses FILE]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import assets, export, maps, panels
+from dashboard.data import (
+    RESPONSES_PATH,
+    STATIONS_PATH,
+    DataError,
+    load_responses,
+    load_stations,
+    split_orphans,
+)
+from dashboard.filters import (
+    Filters,
+    apply_filters,
+    country_counts,
+    month_of,
+    months_between,
+    showing_text,
+)
+from dashboard.maps import STATUS_STYLES
+from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
+from dashboard.urlstate import Choices, parse_query, to_query
+
+st.set_page_config(
+    page_title="Alleged Chinese overseas police stations", page_icon=None, layout="wide"
+)
+
+
+def cli_paths(argv: list[str]) -> tuple[Path, Path]:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--stations", type=Path, default=STATIONS_PATH)
+    parser.add_argument("--responses", type=Path, default=RESPONSES_PATH)
+    args, _ = parser.parse_known_args(argv)
+    return args.stations, args.responses
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_assets() -> None:
+    assets.ensure_static_assets()
+
+
+@st.cache_data(show_spinner="Loading data...")
+def load(stations_path: str, responses_path: str, stamp: tuple) -> tuple:
+    """Stations, responses, orphaned responses, problems (each file validated once per change)."""
+    problems: list[str] = []
+    try:
+        stations = load_stations(stations_path)
+    except DataError as exc:
+        return None, None, None, [str(exc)]
+    try:
+        responses = load_responses(responses_path)
+    except DataError as exc:
+        problems.append(str(exc))
+        responses = load_responses_empty()
+    kept, orphans = split_orphans(responses, stations)
+    return stations, kept, orphans, problems
+
+
+def load_responses_empty() -> pd.DataFrame:
+    from dashboard.schema import RESPONSES
+
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in RESPONSES.names})
+
+
+def file_stamp(*paths: Path) -> tuple:
+    return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+
+
+WIDGET_KEYS = ("countries", "statuses", "bureaus", "rtypes", "q", "months", "station")
+
+
+def reset_filters(months: list[str]) -> None:
+    for key in WIDGET_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["months"] = (months[0], months[-1])
+    st.session_state["notices"] = []
+
+
+def apply_link(filters: Filters, months: list[str]) -> None:
+    st.session_state["countries"] = list(filters.countries)
+    st.session_state["statuses"] = list(filters.statuses)
+    st.session_state["bureaus"] = list(filters.bureaus)
+    st.session_state["rtypes"] = list(filters.response_types)
+    st.session_state["q"] = filters.query
+    low = month_of(filters.date_from, months) if filters.date_from else months[0]
+    high = month_of(filters.date_to, months, upper=True) if filters.date_to else months[-1]
+    st.session_state["months"] = (low, max(low, high))
+    st.session_state["station"] = filters.station
+
+
+def current_filters(months: list[str]) -> Filters:
+    value = st.session_state.get("months")
+    in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
+    low, high = value if in_range else (months[0], months[-1])
+    return Filters(
+        countries=tuple(st.session_state.get("countries", ())),
+        statuses=tuple(st.session_state.get("statuses", ())),
+        bureaus=tuple(st.session_state.get("bureaus", ())),
+        response_types=tuple(st.session_state.get("rtypes", ())),
+        query=" ".join(str(st.session_state.get("q", "")).split()),
+        date_from=None if low == months[0] else low,
+        date_to=None if high == months[-1] else high,
+        station=st.session_state.get("station"),
+    )
+
+
+def select_from_map() -> None:
+    value = st.session_state.get("map") or {}
+    picked = maps.station_from_popup(value.get("last_object_clicked_popup"))
+    if picked:
+        st.session_state["station"] = picked
+
+
+def select_from_table() -> None:
+    rows = st.session_state["table"]["selection"]["rows"]
+    ids = st.session_state.get("shown_ids", [])
+    if rows and rows[0] < len(ids):
+        st.session_state["station"] = ids[rows[0]]
+
+
+def select_from_list() -> None:
+    st.session_state["station"] = st.session_state.get("station_pick") or None
+
+
+def show_station(record: dict, responses: pd.DataFrame) -> None:
+    style = STATUS_STYLES.get(str(record["status"]))
+    st.markdown(f"#### {panels.md_text(record['name'])}")
+    label = style.label if style else record["status"]
+    st.markdown(
+        f"**Status:** {panels.md_text(label)} ({panels.md_text(record['status'])}, "
+        f"{panels.md_text(record['status_date'])}): "
+        f"{panels.md_text(STATUS_DEFINITIONS.get(str(record['status']), ''))}"
+    )
+    st.markdown(f"**Summary:** {panels.md_text(record['summary'])}")
+    st.markdown("**Sources:** " + " · ".join(panels.md_link(u) for u in panels.sources_of(record)))
+    st.markdown(
+        "  \n".join(
+            f"**{panels.md_text(k)}:** {panels.md_text(v)}"
+            for k, v in panels.station_fields(record)
+        )
+    )
+    timeline = panels.responses_for_station(responses, record)
+    st.markdown(f"**Government responses about it or its country ({len(timeline)})**")
+    show_timeline(timeline)
+
+
+def show_timeline(timeline: pd.DataFrame) -> None:
+    if timeline.empty:
+        st.caption("No government response recorded.")
+        return
+    lines = []
+    for r in timeline.itertuples(index=False):
+        kind = panels.RESPONSE_TYPE_LABELS.get(str(r.response_type), str(r.response_type))
+        lines.append(
+            f"- **{panels.md_text(r.date)}** · {panels.md_text(kind)} · "
+            f"{panels.md_text(r.actor)}: {panels.md_text(r.summary)} "
+            f"({panels.md_link(str(r.source_url))})"
+        )
+    st.markdown("\n".join(lines))
+
+
+def main() -> None:
+    prepare_assets()
+    stations_path, responses_path = cli_paths(sys.argv[1:])
+    stations, responses, orphans, problems = load(
+        str(stations_path), str(responses_path), file_stamp(stations_path, responses_path)
+    )
+    st.title("Alleged Chinese overseas police “service stations”")
+    if stations is None:
+        st.error("The stations file could not be used. Every problem found:")
+        st.code(problems[0], language=None)
+        st.stop()
+    for problem in problems:
+        st.error("The responses file could not be used; showing stations only.")
+        st.code(problem, language=None)
+    if not st.get_option("server.enableStaticServing"):
+        st.error(
+            "Static file serving is off, so the map cannot load. Start the app from the "
+            "repository root (where .streamlit/config.toml is) or pass "
+            "--server.enableStaticServing true."
+        )
+
+    today = dt.date.today()
+    first = str(stations["first_reported_date"].min())
+    months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
+    names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
+    choices = Choices(
+        countries=frozenset(names.index),
+        statuses=frozenset(STATUS_DEFINITIONS),
+        bureaus=frozenset(BUREAU_DEFINITIONS),
+        response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
+        stations=frozenset(stations["station_id"]),
+    )
+    if "initialised" not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        linked, notices = parse_query(params, choices)
+        apply_link(linked, months)
+        st.session_state["notices"] = notices
+        st.session_state["initialised"] = True
+
+    counts = country_counts(stations)
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect(
+            "Country",
+            options=sorted(names.index, key=lambda c: str(names[c])),
+            format_func=lambda c: f"{names[c]} ({counts.get(c, 0)})",
+            key="countries",
+        )
+        st.multiselect(
+            "Status",
+            options=list(STATUS_DEFINITIONS),
+            format_func=lambda s: STATUS_STYLES[s].label,
+            key="statuses",
+        )
+        st.multiselect("Operating bureau (as reported)", list(BUREAU_DEFINITIONS), key="bureaus")
+        st.multiselect(
+            "Countries whose government did…",
+            options=list(RESPONSE_TYPE_DEFINITIONS),
+            format_func=lambda t: panels.RESPONSE_TYPE_LABELS[t],
+            key="rtypes",
+        )
+        st.select_slider("First reported between", options=months, key="months")
+        st.text_input(
+            "Search name, city, address, summary", key="q", max_chars=200, placeholder="e.g. Fuzhou"
+        )
+        st.button("Reset filters", on_click=reset_filters, args=(months,))
+        st.divider()
+        tiles = st.toggle(
+            "Load map tiles from OpenStreetMap",
+            value=True,
+            key="tiles",
+            help="Off: the page requests nothing from any other site; the map shows country "
+            "outlines served by this app.",
+        )
+
+    filters = current_filters(months)
+    shown = apply_filters(stations, filters, responses).reset_index(drop=True)
+    st.session_state["shown_ids"] = list(shown["station_id"])
+    wanted = to_query(filters)
+    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+
+    st.markdown(f"**{showing_text(shown, len(stations))}**")
+    for notice in st.session_state.get("notices", []):
+        st.warning(notice)
+    if orphans is not None and len(orphans):
+        st.info(
+            f"{len(orphans)} government response(s) concern stations that are not in the loaded "
+            "stations file; they are set aside."
+        )
+
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        center, zoom = maps.view_for(shown)
+        st_folium(
+            maps.build_base_map(tiles=tiles),
+            key="map",
+            feature_group_to_add=maps.build_station_layer(shown, filters.station),
+            center=center,
+            zoom=zoom,
+            height=maps.MAP_HEIGHT_PX,
+            width=None,
+            returned_objects=["last_object_clicked_popup"],
+            on_change=select_from_map,
+        )
+        st.caption(
+            "Markers show the status by colour, letter and legend. Dashed squares are placed at "
+            "the country's centre: only the country is known. Clusters open as you zoom in."
+        )
+    with panel_col:
+        status_tab, responses_tab = st.tabs(["Reporting status", "Government responses"])
+        with status_tab:
+            st.dataframe(panels.status_counts(shown), hide_index=True, width="stretch")
+            ids = list(shown["station_id"])
+            if filters.station and filters.station not in ids:
+                ids = [filters.station, *ids]
+            st.session_state["station_pick"] = filters.station
+            label_of = dict(zip(stations["station_id"], stations["name"], strict=True))
+            st.selectbox(
+                "Station details",
+                options=[None, *ids],
+                format_func=lambda i: "Choose a station…" if i is None else f"{label_of[i]} ({i})",
+                key="station_pick",
+                on_change=select_from_list,
+            )
+            record = panels.station_record(stations, filters.station) if filters.station else None
+            if record:
+                show_station(record, responses)
+        with responses_tab:
+            for _code, country, timeline in panels.country_timelines(responses, shown):
+                with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
+                    show_timeline(timeline)
+
+    chart_a, chart_b = st.columns(2)
+    with chart_a:
+        per_country = panels.stations_per_country(shown).head(25)
+        st.altair_chart(
+            alt.Chart(per_country, title="Stations per country (filtered)")
+            .mark_bar()
+            .encode(x="stations:Q", y=alt.Y("country:N", sort="-x", title=None)),
+            width="stretch",
+        )
+    with chart_b:
+        st.altair_chart(
+            alt.Chart(panels.responses_per_year(responses), title="Government responses per year")
+            .mark_bar()
+            .encode(x="year:O", y="responses:Q", color=alt.Color("type:N", title="Type")),
+            width="stretch",
+        )
+
+    st.subheader("Stations")
+    table = shown.assign(source=shown["sources"].str.split(" ").str[0])
+    st.dataframe(
+        table,
+        key="table",
+        on_select=select_from_table,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "station_id",
+            "name",
+            "city",
+            "country",
+            "status",
+            "status_date",
+            "operating_bureau",
+            "listed_in",
+            "first_reported_date",
+            "location_precision",
+            "source",
+            "summary",
+        ],
+        column_config={
+            "source": st.column_config.LinkColumn(
+                "First source", display_text=r"https://(?:www\.)?([^/?#]+)"
+            )
+        },
+    )
+    st.download_button(
+        f"Download CSV ({len(shown)} stations)",
+        data=export.to_csv_bytes(shown),
+        file_name=export.export_filename(filters, today),
+        mime="text/csv",
+        on_click="ignore",
+    )
+    st.caption(
+        "Data: Safeguard Defenders' reports and the news organisations and governments cited "
+        "per row; see data/README.md for method, gaps and how to cite. CC BY 4.0."
+    )
+
+
+main()

@@ -1,0 +1,69 @@
+"""Serve the map's JavaScript and CSS ourselves, never from a CDN.
+
+Leaflet and Leaflet.markercluster come from the XStatic-Leaflet and XStatic-Leaflet-MarkerCluster
+packages (installed from the registry, not committed). They are copied into `dashboard/static/`,
+which Streamlit serves at `/app/static/` when `server.enableStaticServing` is on (see
+`.streamlit/config.toml`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dashboard.data import DATA_DIR
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/app/static"
+VENDOR = "vendor"
+
+
+def _sources() -> dict[str, Path]:
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    leaflet_dir = Path(leaflet.BASE_DIR)
+    cluster_dir = Path(markercluster.BASE_DIR)
+    files = {
+        "leaflet/leaflet.js": leaflet_dir / "leaflet.js",
+        "leaflet/leaflet.css": leaflet_dir / "leaflet.css",
+        "markercluster/leaflet.markercluster.js": cluster_dir / "leaflet.markercluster.js",
+        "markercluster/MarkerCluster.css": cluster_dir / "MarkerCluster.css",
+        "markercluster/MarkerCluster.Default.css": cluster_dir / "MarkerCluster.Default.css",
+    }
+    for image in sorted((leaflet_dir / "images").glob("*.png")):
+        files[f"leaflet/images/{image.name}"] = image
+    return files
+
+
+def _own_files() -> dict[str, Path]:
+    return {"countries.geojson": DATA_DIR / "countries.geojson"}
+
+
+def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
+    """Copy the vendor and data files the page needs into the static folder; return them."""
+    wanted = {f"{VENDOR}/{name}": path for name, path in _sources().items()}
+    wanted.update(_own_files())
+    written = []
+    for name, source in wanted.items():
+        target = static_dir / name
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        written.append(target)
+    return written
+
+
+def url(name: str) -> str:
+    """The URL of a static file, as the map's iframe (same origin) requests it."""
+    return f"{STATIC_URL}/{name}"
+
+
+LEAFLET_JS = [("leaflet", url(f"{VENDOR}/leaflet/leaflet.js"))]
+LEAFLET_CSS = [("leaflet_css", url(f"{VENDOR}/leaflet/leaflet.css"))]
+CLUSTER_JS = [("markercluster_js", url(f"{VENDOR}/markercluster/leaflet.markercluster.js"))]
+CLUSTER_CSS = [
+    ("markercluster_css", url(f"{VENDOR}/markercluster/MarkerCluster.css")),
+    ("markercluster_default_css", url(f"{VENDOR}/markercluster/MarkerCluster.Default.css")),
+]
+COUNTRIES_URL = url("countries.geojson")

@@ -1,0 +1,59 @@
+"""Safe exports of the filtered stations: formula-neutralised CSV bytes and their file name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from dashboard.filters import Filters
+
+# OWASP CSV injection: a cell starting with one of these can run as a spreadsheet formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would read as a formula with `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell neutralised; numeric columns untouched."""
+    out = df.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralise, na_action="ignore")
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with a BOM so spreadsheets read Chinese text right), formula-safe."""
+    return safe_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", value).strip("-")[:40]
+
+
+def export_filename(filters: Filters, today: dt.date, extension: str = "csv") -> str:
+    """e.g. `police-stations_2026-11-27_country-NL-CA_status-closed.csv`."""
+    parts = ["police-stations", today.isoformat()]
+    named = [
+        ("country", filters.countries),
+        ("status", filters.statuses),
+        ("bureau", filters.bureaus),
+        ("rtype", filters.response_types),
+    ]
+    for label, values in named:
+        if values:
+            parts.append(f"{label}-{_slug('-'.join(values))}")
+    if filters.query:
+        parts.append(f"q-{_slug(filters.query)}")
+    if filters.date_from or filters.date_to:
+        parts.append(f"from-{filters.date_from or 'start'}-to-{filters.date_to or 'now'}")
+    if len(parts) == 2:
+        parts.append("all")
+    return "_".join(p for p in parts if p)[:180] + f".{extension}"

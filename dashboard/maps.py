@@ -1,0 +1,326 @@
+"""Build the folium map: an unchanging base (outlines, optional tiles, legend) and a station layer.
+
+No data value is ever written into HTML or JavaScript source. Station fields travel as one JSON
+array (HTML-safe JSON), and the browser puts them into the page with `textContent`, so names
+such as `<img src=x onerror=alert(1)>` or `${alert(1)}` show as text and run nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from dashboard import assets
+from dashboard.schema import STATUS_DEFINITIONS
+
+WORLD_CENTER = (20.0, 10.0)
+WORLD_ZOOM = 2
+MAX_ZOOM = 18
+MAP_WIDTH_PX = 760
+MAP_HEIGHT_PX = 540
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    colour: str
+    letter: str
+    label: str
+
+
+# Okabe-Ito colours (safe for the common colour-vision deficiencies) plus a letter and a word,
+# so that colour is never the only signal.
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "reported": StatusStyle("#E69F00", "R", "Reported (alleged)"),
+    "investigating": StatusStyle("#0072B2", "I", "Under investigation"),
+    "closed": StatusStyle("#009E73", "C", "Said to be closed"),
+    "prosecuted": StatusStyle("#D55E00", "P", "Prosecuted"),
+    "denied": StatusStyle("#CC79A7", "D", "Denied by host authorities"),
+    "investigation_closed": StatusStyle("#6B7280", "E", "Investigation ended"),
+}
+UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
+assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
+
+POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
+
+_CSS = """
+<style>
+.leaflet-container { background: #d7e6f2; }
+.st-icon { background: none; border: none; }
+.st-mark { display: flex; align-items: center; justify-content: center; width: 20px; height: 20px;
+  border-radius: 50%; border: 2px solid #1f2937; color: #fff; font: bold 11px/1 sans-serif;
+  box-sizing: border-box; text-shadow: 0 0 2px #000; }
+.st-approx .st-mark { border-style: dashed; opacity: 0.8; border-radius: 3px; }
+.marker-cluster, .marker-cluster div { background-color: rgba(31, 41, 55, 0.35) !important; }
+.marker-cluster div { background-color: rgba(31, 41, 55, 0.85) !important; color: #fff; }
+.st-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; border-radius: 4px;
+  font: 11px/1.4 sans-serif; color: #111; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.st-legend .st-mark { display: inline-flex; width: 16px; height: 16px; font-size: 9px;
+  vertical-align: middle; margin-right: 4px; }
+.st-pop { font: 13px/1.4 sans-serif; max-width: 260px; }
+.st-pop .st-id { color: #555; font-size: 11px; }
+</style>
+"""
+
+
+class _Assets(JSCSSMixin, MacroElement):
+    """Links our own copies of the marker-cluster plugin (the stations layer is added later)."""
+
+    default_js = assets.CLUSTER_JS
+    default_css = assets.CLUSTER_CSS
+    _template = Template("")
+
+
+class _Outlines(MacroElement):
+    """Country outlines fetched from our server into a pane beneath the tiles."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map) {
+  map.createPane('outlines');
+  map.getPane('outlines').style.zIndex = 150;
+  fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }).then(function(data) {
+    L.geoJSON(data, {pane: 'outlines', interactive: false,
+      style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
+  }).catch(function(err) { console.warn('country outlines not loaded', err); });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.url = url
+
+
+class _Legend(MacroElement):
+    """A legend built from constants only: colour, letter and words for each status."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map) {
+  var legend = L.control({position: 'topright'});
+  legend.onAdd = function() {
+    var div = L.DomUtil.create('div', 'st-legend');
+    div.innerHTML = {{ this.html|tojson }};
+    return div;
+  };
+  legend.addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [
+            f'<div><span class="st-mark" style="background:{s.colour}">{s.letter}</span>'
+            f"{s.label}</div>"
+            for s in STATUS_STYLES.values()
+        ]
+        rows.append(
+            '<div class="st-approx"><span class="st-mark" style="background:#9ca3af">≈</span>'
+            "Dashed square: country known only (approximate)</div>"
+        )
+        self.html = "<strong>Status</strong>" + "".join(rows)
+
+
+class StationLayer(MacroElement):
+    """All stations as clustered markers, built in the browser from one JSON array."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+  var styles = {{ this.styles|tojson }};
+  var rows = {{ this.rows|tojson }};
+  var group = L.markerClusterGroup({{ this.cluster_options|tojson }});
+  function line(parent, tag, text, cls) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    if (cls) { el.className = cls; }
+    parent.appendChild(el);
+    return el;
+  }
+  rows.forEach(function(r) {
+    var s = styles[r[3]];
+    var approx = r[4] === 1;
+    var icon = L.divIcon({
+      className: approx ? 'st-icon st-approx' : 'st-icon',
+      html: '<span class="st-mark" style="background:' + s[0] + '">' + s[1] + '</span>',
+      iconSize: [20, 20]
+    });
+    var marker = L.marker([r[1], r[2]], {icon: icon, keyboard: true});
+    var place = r[6] ? r[6] + ', ' + r[7] : r[7];
+    marker.bindTooltip(function() {
+      var tip = document.createElement('div');
+      tip.textContent = r[5] + ' (' + place + ')' + (approx ? ' - approximate location' : '');
+      return tip;
+    });
+    var pop = document.createElement('div');
+    pop.className = 'st-pop';
+    line(pop, 'div', 'ID ' + r[0] + ' |', 'st-id');
+    line(pop, 'strong', r[5]);
+    line(pop, 'div', place);
+    line(pop, 'div', 'Status: ' + s[2] + (r[8] ? ' (' + r[8] + ')' : ''));
+    line(pop, 'div', 'First reported by ' + r[9]);
+    if (approx) { line(pop, 'em', 'Approximate location: only the country is known.'); }
+    marker.bindPopup(pop);
+    group.addLayer(marker);
+  });
+  return group;
+})();
+{{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, stations: pd.DataFrame) -> None:
+        super().__init__()
+        self._name = "StationLayer"
+        styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
+        self.styles = [[s.colour, s.letter, s.label] for s in styles]
+        index = {status: i for i, status in enumerate(STATUS_STYLES)}
+        self.rows = station_rows(stations, index, len(styles) - 1)
+        self.cluster_options = {
+            "maxClusterRadius": 40,
+            "showCoverageOnHover": False,
+            "spiderfyOnMaxZoom": True,
+        }
+
+
+def _text(value: object) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
+def station_rows(stations: pd.DataFrame, index: dict[str, int], unknown: int) -> list[list]:
+    """The compact per-station arrays the browser needs (id, lat, lon, style, approx, text...)."""
+    rows = []
+    for r in stations.itertuples(index=False):
+        rows.append(
+            [
+                r.station_id,
+                round(float(r.latitude), 5),
+                round(float(r.longitude), 5),
+                index.get(r.status, unknown),
+                1 if r.location_precision == "country" else 0,
+                _text(r.name),
+                _text(r.city),
+                _text(r.country),
+                _text(r.status_date),
+                _text(r.first_reported_by),
+            ]
+        )
+    return rows
+
+
+class _Highlight(MacroElement):
+    """A ring around the selected station, drawn above the clusters."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.circleMarker({{ this.location|tojson }}, {radius: 17, color: '#111827', weight: 3,
+  fill: false, interactive: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, latitude: float, longitude: float) -> None:
+        super().__init__()
+        self._name = "Highlight"
+        self.location = [float(latitude), float(longitude)]
+
+
+def build_base_map(tiles: bool = True) -> folium.Map:
+    """The part of the map that does not change with the filters."""
+    fmap = folium.Map(
+        location=WORLD_CENTER,
+        zoom_start=WORLD_ZOOM,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=1,
+        world_copy_jump=True,
+        control_scale=True,
+    )
+    # Without a tile layer Leaflet has no maxZoom, and clustering throws: set it on the map.
+    fmap.options["max_zoom"] = MAX_ZOOM
+    fmap.options["min_zoom"] = 1
+    fmap.default_js = assets.LEAFLET_JS
+    fmap.default_css = assets.LEAFLET_CSS
+    fmap.get_root().header.add_child(Element(_CSS), name="station_css")
+    fmap.add_child(_Assets())
+    fmap.add_child(_Outlines(assets.COUNTRIES_URL))
+    if tiles:
+        folium.TileLayer(
+            "OpenStreetMap",
+            name="OpenStreetMap tiles",
+            max_zoom=MAX_ZOOM,
+            attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+            "contributors",
+        ).add_to(fmap)
+    fmap.add_child(_Legend())
+    return fmap
+
+
+def build_station_layer(stations: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
+    """The stations (and the selected one's ring) as one feature group for `st_folium`."""
+    group = folium.FeatureGroup(name="Stations")
+    group.add_child(StationLayer(stations))
+    if selected is not None:
+        row = stations.loc[stations["station_id"] == selected]
+        if not row.empty:
+            group.add_child(_Highlight(row.iloc[0]["latitude"], row.iloc[0]["longitude"]))
+    return group
+
+
+def build_map(
+    stations: pd.DataFrame, selected: str | None = None, tiles: bool = True
+) -> folium.Map:
+    """The whole map in one object (for saving as HTML and for tests)."""
+    fmap = build_base_map(tiles)
+    fmap.add_child(build_station_layer(stations, selected))
+    center, zoom = view_for(stations)
+    fmap.location = list(center)
+    fmap.options["zoom"] = zoom
+    return fmap
+
+
+def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
+    """A centre and zoom that show every given station."""
+    if stations.empty:
+        return WORLD_CENTER, WORLD_ZOOM
+    lat = stations["latitude"].astype(float)
+    lon = stations["longitude"].astype(float)
+    south, north, west, east = lat.min(), lat.max(), lon.min(), lon.max()
+    center = ((south + north) / 2, (west + east) / 2)
+    lon_span = max(east - west, 0.02)
+    y_north, y_south = _mercator_y(north), _mercator_y(south)
+    lat_span = max(y_north - y_south, 0.0004)
+    zoom_x = math.log2(MAP_WIDTH_PX * 360 / (256 * lon_span * 1.2))
+    zoom_y = math.log2(MAP_HEIGHT_PX * 2 * math.pi / (256 * lat_span * 1.2))
+    zoom = int(max(1, min(11, math.floor(min(zoom_x, zoom_y)))))
+    return (round(center[0], 4), round(center[1], 4)), zoom
+
+
+def _mercator_y(latitude: float) -> float:
+    lat = math.radians(max(-85.0, min(85.0, latitude)))
+    return math.log(math.tan(math.pi / 4 + lat / 2))
+
+
+def station_from_popup(text: str | None) -> str | None:
+    """The station id in a clicked marker's popup text (see `StationLayer`)."""
+    if not text:
+        return None
+    found = POPUP_ID.search(text)
+    return found.group(1) if found else None

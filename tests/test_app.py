@@ -1,0 +1,109 @@
+"""App wiring with Streamlit's AppTest: filters, links and notices (the map is a black box here)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers import station, write
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+SHOWING = re.compile(r"Showing (\d+) of (\d+) stations")
+
+
+def start(query: dict[str, str] | None = None, argv: list[str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    old = sys.argv
+    sys.argv = ["app.py", *(argv or [])]
+    try:
+        at.run()
+    finally:
+        sys.argv = old
+    assert not at.exception, at.exception
+    return at
+
+
+def showing(at: AppTest) -> tuple[int, int]:
+    for md in at.markdown:
+        found = SHOWING.search(md.value)
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    raise AssertionError("no 'Showing N of M stations' line")
+
+
+def test_default_view_shows_every_station():
+    shown, total = showing(start())
+    assert shown == total >= 95
+
+
+def test_link_parameters_are_applied():
+    at = start({"country": "NL"})
+    assert showing(at)[0] == 2
+    assert at.multiselect(key="countries").value == ["NL"]
+
+
+def test_bad_parameters_give_a_notice_and_the_rest_applies():
+    at = start({"country": "ZZ,NL", "status": "nonsense"})
+    assert showing(at)[0] == 2
+    warnings = " ".join(w.value for w in at.warning)
+    assert "'ZZ'" in warnings
+    assert "'nonsense'" in warnings
+
+
+def test_changing_a_filter_changes_count_and_link():
+    at = start()
+    at.multiselect(key="countries").set_value(["IE"]).run()
+    assert showing(at)[0] == 1
+    assert at.query_params["country"] in ("IE", ["IE"])
+
+
+def test_search_box_filters():
+    at = start()
+    at.text_input(key="q").set_value("Rotterdam").run()
+    assert showing(at)[0] == 1
+
+
+def test_station_link_selects_it_and_shows_its_sources():
+    at = start({"station": "ie-dublin-1"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "Fuzhou Police Overseas Service Station \\(Dublin\\)" in text
+    assert "**Sources:** [" in text
+
+
+def test_reset_clears_filters_and_link():
+    at = start({"country": "NL", "q": "x"})
+    at.button[0].click().run()
+    assert showing(at)[0] == showing(at)[1]
+    assert "country" not in at.query_params
+
+
+def test_broken_stations_file_is_listed_on_the_page_not_a_traceback(tmp_path):
+    path = write(
+        tmp_path / "bad.csv", [station(latitude="91"), station(station_id="x-1", status="?")]
+    )
+    at = start(argv=["--stations", str(path)])
+    errors = " ".join(e.value for e in at.error)
+    assert "could not be used" in errors
+    code = " ".join(c.value for c in at.code)
+    assert "line 2, column latitude: value '91': outside -90..90" in code
+    assert "line 3, column status" in code
+
+
+def test_other_files_of_the_same_schema_load(tmp_path):
+    path = write(tmp_path / "mine.csv", [station(), station(station_id="nl-rotterdam-2")])
+    at = start(argv=["--stations", str(path)])
+    assert showing(at) == (2, 2)
+    infos = " ".join(i.value for i in at.info)
+    assert "set aside" in infos
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "x" * 10_000])
+def test_hostile_search_links_do_not_break_the_page(value):
+    at = start({"q": value})
+    assert showing(at)[0] == 0

@@ -1,0 +1,81 @@
+"""CSV export: exactly the rows given, every column, UTF-8, no live formula, numbers untouched."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from dashboard.export import export_filename, neutralise, safe_frame, to_csv_bytes
+from dashboard.filters import Filters
+
+
+def read_back(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("https://evil")', '\'=HYPERLINK("https://evil")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Safe text = fine", "Safe text = fine"),
+        ("", ""),
+        (51.9, 51.9),
+    ],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_export_has_exactly_the_rows_and_every_column(stations):
+    dutch = stations[stations["country_code"] == "NL"]
+    rows = read_back(to_csv_bytes(dutch))
+    assert [r["station_id"] for r in rows] == list(dutch["station_id"])
+    assert list(rows[0]) == list(stations.columns)
+
+
+def test_formulas_in_every_text_column_are_neutralised_and_numbers_kept(stations):
+    frame = stations.head(2).copy()
+    text_columns = [c for c in frame.columns if c not in ("latitude", "longitude")]
+    for column in text_columns:
+        frame[column] = "=1+1"
+    frame["longitude"] = -73.997
+    rows = read_back(to_csv_bytes(frame))
+    for row in rows:
+        assert all(row[c] == "'=1+1" for c in text_columns)
+        assert row["longitude"] == "-73.997"
+
+
+def test_chinese_text_survives(stations):
+    frame = stations.head(1).assign(name="荷兰鹿特丹警察服务站")
+    assert read_back(to_csv_bytes(frame))[0]["name"] == "荷兰鹿特丹警察服务站"
+
+
+def test_safe_frame_does_not_change_the_input(stations):
+    frame = stations.head(1).assign(name="=1")
+    safe_frame(frame)
+    assert frame.iloc[0]["name"] == "=1"
+
+
+@pytest.mark.parametrize(
+    ("filters", "name"),
+    [
+        (Filters(), "police-stations_2026-11-27_all.csv"),
+        (
+            Filters(countries=("NL", "CA"), statuses=("closed",)),
+            "police-stations_2026-11-27_country-NL-CA_status-closed.csv",
+        ),
+        (Filters(query="../../etc/passwd"), "police-stations_2026-11-27_q-etc-passwd.csv"),
+        (Filters(date_from="2022-09"), "police-stations_2026-11-27_from-2022-09-to-now.csv"),
+    ],
+)
+def test_file_name_carries_date_and_filter(filters, name):
+    assert export_filename(filters, dt.date(2026, 11, 27)) == name

@@ -1,0 +1,117 @@
+"""Map building, inspected as a folium object and as the HTML it renders."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard import maps
+from dashboard.maps import STATUS_STYLES, StationLayer, build_map, station_from_popup, view_for
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "${alert(1)}",
+    "`${alert(2)}`",
+    "</script><script>alert(3)</script>",
+    '" onmouseover="alert(4)',
+    "\\u003cb\\u003e",
+]
+
+
+def station_layer(group) -> StationLayer:
+    return next(c for c in group._children.values() if isinstance(c, StationLayer))
+
+
+def test_every_filtered_station_is_on_the_map(stations):
+    layer = station_layer(maps.build_station_layer(stations))
+    assert [r[0] for r in layer.rows] == list(stations["station_id"])
+
+
+def test_markers_carry_status_style_and_country_precision(stations):
+    layer = station_layer(maps.build_station_layer(stations))
+    styles = {r[0]: (layer.styles[r[3]], r[4]) for r in layer.rows}
+    colour, letter, _label = styles["us-new-york-1"][0]
+    assert (colour, letter) == (STATUS_STYLES["prosecuted"].colour, "P")
+    assert styles["us-new-york-1"][1] == 0
+    assert styles["ru-country-1"][1] == 1
+
+
+def test_map_html_loads_assets_from_our_server_only(stations):
+    html = build_map(stations).get_root().render()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    links = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts
+    assert all(u.startswith("/app/static/") for u in scripts + links), scripts + links
+    assert "cdn" not in html.lower()
+
+
+def test_tiles_can_be_switched_off(stations):
+    assert "tile.openstreetmap.org" in build_map(stations).get_root().render()
+    assert "tile.openstreetmap.org" not in build_map(stations, tiles=False).get_root().render()
+
+
+def test_offline_base_map_has_a_max_zoom_for_clustering():
+    html = maps.build_base_map(tiles=False).get_root().render()
+    assert f'"maxZoom": {maps.MAX_ZOOM}' in html
+
+
+def test_legend_names_every_status_in_words():
+    html = maps.build_base_map().get_root().render()
+    for style in STATUS_STYLES.values():
+        assert style.label in html
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_data_reaches_the_page_only_as_json(stations, payload):
+    hostile = stations.head(3).assign(name=payload, city=payload, first_reported_by=payload)
+    html = build_map(hostile).get_root().render()
+    found = re.search(r"var rows = (\[.*?\]);\n", html)
+    rows = json.loads(found.group(1))
+    assert {r[5] for r in rows} == {payload}
+    # Outside that one JSON array (HTML-safe: no raw <, >, &), the payload appears nowhere.
+    assert "<" not in found.group(1)
+    rest = html[: found.start()] + html[found.end() :]
+    assert "alert(" not in rest
+
+
+def test_selected_station_gets_a_ring(stations):
+    group = maps.build_station_layer(stations, selected="nl-rotterdam-1")
+    rings = [c for c in group._children.values() if type(c).__name__ == "_Highlight"]
+    assert len(rings) == 1
+    assert rings[0].location == [51.9225, 4.4792]
+
+
+def test_view_fits_the_filtered_stations(stations):
+    dutch = stations[stations["country_code"] == "NL"]
+    (lat, lon), zoom = view_for(dutch)
+    assert 51.9 < lat < 52.4
+    assert 4.4 < lon < 4.9
+    assert zoom >= 8
+    assert view_for(stations)[1] <= 2
+    assert view_for(stations.head(0)) == (maps.WORLD_CENTER, maps.WORLD_ZOOM)
+
+
+def test_single_station_view_is_not_infinitely_zoomed(stations):
+    assert view_for(stations.head(1))[1] <= 11
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ID nl-rotterdam-1 |Alleged station", "nl-rotterdam-1"),
+        ("ID nl-rotterdam-1 |ID us-new-york-1 |", "nl-rotterdam-1"),
+        ("no id here", None),
+        (None, None),
+    ],
+)
+def test_station_from_popup(text, expected):
+    assert station_from_popup(text) == expected
+
+
+def test_missing_values_do_not_break_the_layer(stations):
+    frame = stations.head(2).assign(city=pd.NA)
+    layer = station_layer(maps.build_station_layer(frame))
+    assert [r[6] for r in layer.rows] == ["", ""]

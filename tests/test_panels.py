@@ -1,0 +1,85 @@
+"""Panel data: counts, a station's full record, dated timelines, and text that stays text."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import panels
+from dashboard.schema import STATUS_DEFINITIONS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[click](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "$x^2$ and :red[colour] and :smile:",
+        "**bold** _it_ `code` # heading",
+        "line\nbreak",
+    ],
+)
+def test_md_text_escapes_every_markdown_character(text):
+    escaped = panels.md_text(text)
+    for char in "[]()<>$:*_`#":
+        assert all(escaped[i - 1] == "\\" for i, c in enumerate(escaped) if c == char)
+    assert "\n" not in escaped
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://www.bbc.com/news/articles/crgndy37n16o", True),
+        ("https://example.org/a_(b)", True),
+        ("http://example.org", False),
+        ("javascript:alert(1)", False),
+        ("https://exa mple.org", False),
+    ],
+)
+def test_only_https_urls_become_links(url, ok):
+    link = panels.md_link(url)
+    assert link.startswith("[") == ok
+    if ok:
+        assert "(b)" not in link.split("](", 1)[1][:-1]
+
+
+def test_publisher_is_the_domain():
+    assert panels.publisher("https://www.bbc.com/news/x") == "bbc.com"
+
+
+def test_status_counts_cover_every_status(stations):
+    counts = panels.status_counts(stations)
+    assert list(counts["status"]) == list(STATUS_DEFINITIONS)
+    assert counts["stations"].sum() == len(stations)
+
+
+def test_station_record_holds_every_field(stations):
+    record = panels.station_record(stations, "nl-rotterdam-1")
+    assert set(record) == set(stations.columns)
+    labels = [label for label, _ in panels.station_fields(record)]
+    assert "Location precision" in labels
+    assert panels.sources_of(record)[0].startswith("https://")
+    assert panels.station_record(stations, "zz-none-1") is None
+
+
+def test_station_timeline_has_its_own_and_country_responses_in_date_order(stations, responses):
+    record = panels.station_record(stations, "nl-rotterdam-1")
+    timeline = panels.responses_for_station(responses, record)
+    assert set(timeline["country_code"]) == {"NL"}
+    assert set(timeline["station_id"].fillna("")) <= {"", "nl-rotterdam-1"}
+    keys = [panels._date_key(d) for d in timeline["date"]]
+    assert keys == sorted(keys)
+    assert len(timeline) >= 2
+
+
+def test_country_timelines_follow_the_filtered_countries(stations, responses):
+    dutch_irish = stations[stations["country_code"].isin(["NL", "IE"])]
+    timelines = panels.country_timelines(responses, dutch_irish)
+    assert [code for code, _, _ in timelines] == ["IE", "NL"]
+    assert all(set(t["country_code"]) <= {code} for code, _, t in timelines)
+
+
+def test_chart_data(stations, responses):
+    per_country = panels.stations_per_country(stations)
+    assert per_country["stations"].sum() == len(stations)
+    per_year = panels.responses_per_year(responses)
+    assert per_year["responses"].sum() == len(responses)

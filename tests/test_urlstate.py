@@ -1,0 +1,101 @@
+"""Shareable links: parse with notices, serialise, and round-trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.filters import Filters
+from dashboard.urlstate import MAX_QUERY_LENGTH, Choices, parse_query, to_query
+
+CHOICES = Choices(
+    countries=frozenset({"NL", "CA", "IE"}),
+    statuses=frozenset({"closed", "reported"}),
+    bureaus=frozenset({"Fuzhou", "Wenzhou"}),
+    response_types=frozenset({"arrest", "closure_order"}),
+    stations=frozenset({"nl-rotterdam-1", "ie-dublin-1"}),
+)
+
+
+def test_the_documented_example_link():
+    filters, notices = parse_query(
+        {
+            "country": "NL,CA",
+            "status": "closed",
+            "bureau": "Fuzhou",
+            "q": "text",
+            "from": "2022-09",
+            "to": "2023-12",
+            "station": "nl-rotterdam-1",
+        },
+        CHOICES,
+    )
+    assert notices == []
+    assert filters == Filters(
+        countries=("NL", "CA"),
+        statuses=("closed",),
+        bureaus=("Fuzhou",),
+        query="text",
+        date_from="2022-09",
+        date_to="2023-12",
+        station="nl-rotterdam-1",
+    )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(countries=("NL", "CA"), statuses=("closed",), bureaus=("Fuzhou", "Wenzhou")),
+        Filters(response_types=("arrest",), query="Fuzhou police", date_from="2022"),
+        Filters(date_to="2023-12-31", station="ie-dublin-1"),
+        Filters(query="a,b & c=d?#"),
+    ],
+)
+def test_round_trip(filters):
+    parsed, notices = parse_query(to_query(filters), CHOICES)
+    assert notices == []
+    assert parsed == filters
+
+
+def test_unknown_values_are_dropped_with_a_notice_and_the_rest_applies():
+    filters, notices = parse_query({"country": "ZZ,NL", "status": "nonsense"}, CHOICES)
+    assert filters.countries == ("NL",)
+    assert filters.statuses == ()
+    assert any("'ZZ'" in n for n in notices)
+    assert any("'nonsense'" in n for n in notices)
+
+
+def test_lower_case_country_codes_are_accepted():
+    assert parse_query({"country": "nl"}, CHOICES)[0].countries == ("NL",)
+
+
+def test_repeated_parameters_are_merged_and_deduplicated():
+    filters, notices = parse_query({"country": ["NL", "CA,NL"]}, CHOICES)
+    assert filters.countries == ("NL", "CA")
+    assert notices == []
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"utm_source": "x"}, "Unknown link parameter 'utm_source'"),
+        ({"from": "yesterday"}, "Date from='yesterday'"),
+        ({"to": "2022-13"}, "Date to='2022-13'"),
+        ({"station": "zz-nowhere-1"}, "Station 'zz-nowhere-1' is not in the data"),
+        ({"q": "x" * 10_000}, f"cut to {MAX_QUERY_LENGTH}"),
+    ],
+)
+def test_bad_parameters_give_a_notice_not_an_error(params, words):
+    filters, notices = parse_query(params, CHOICES)
+    assert any(words in n for n in notices), notices
+    assert len(filters.query) <= MAX_QUERY_LENGTH
+
+
+def test_hostile_text_stays_data():
+    filters, _ = parse_query({"q": "<script>alert(1)</script>"}, CHOICES)
+    assert filters.query == "<script>alert(1)</script>"
+    assert to_query(filters) == {"q": "<script>alert(1)</script>"}
+
+
+def test_empty_filters_make_an_empty_query():
+    assert to_query(Filters()) == {}
