@@ -1,0 +1,55 @@
+"""Browser fixtures: one app per module, one Chromium per session, a fresh page per test."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.harness import launch_chromium, running_app
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app():
+    with running_app() as server:
+        yield server
+
+
+class Session:
+    """A page plus every URL it (and its map frame) requested."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(
+            viewport={"width": 1400, "height": 1100}, accept_downloads=True
+        )
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, query: str = ""):
+        self.page.goto(self.base_url + query)
+        return self.page
+
+
+@pytest.fixture
+def session(browser, app):
+    current = Session(browser, app.url)
+    yield current
+    current.context.close()

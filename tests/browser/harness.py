@@ -1,0 +1,154 @@
+"""Start the real app (`streamlit run`) on a free port and drive it in Debian's headless Chromium.
+
+Used by the browser tests and by scripts/screenshot.py. Every request to a host that is not
+this machine is refused by Chromium's resolver and recorded, so tests can assert it never
+happened (map tiles aside).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+TILE_HOSTS = frozenset({"tile.openstreetmap.org"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    """`python -m streamlit run dashboard/app.py` in a subprocess, ready when healthy."""
+
+    def __init__(self, *app_args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        command = [
+            sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        if app_args:
+            command += ["--", *app_args]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_healthy(self, timeout: float = 90) -> AppServer:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the app exited with {self.process.returncode}:\n{self.output()}"
+                )
+            health = f"{self.url}_stcore/health"
+            with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2) as answer:
+                if answer.status == 200:
+                    return self
+            time.sleep(0.2)
+        raise RuntimeError(f"the app was not healthy after {timeout}s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@contextlib.contextmanager
+def running_app(*app_args: str) -> Iterator[AppServer]:
+    server = AppServer(*app_args)
+    try:
+        yield server.wait_healthy()
+    finally:
+        server.stop()
+
+
+def launch_chromium(playwright):
+    if not CHROMIUM.exists():
+        raise RuntimeError(
+            f"Chromium is not installed at {CHROMIUM}. Install Debian's package: "
+            "apt-get update && apt-get install -y chromium (.ci/run does this)."
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def third_party(urls: list[str]) -> list[str]:
+    """Requested URLs whose host is neither this machine nor a tile server."""
+    out = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about", "chrome-error"):
+            continue
+        if parts.hostname not in LOOPBACK and parts.hostname not in TILE_HOSTS:
+            out.append(url)
+    return out
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the count line is shown and the script has stopped running."""
+    page.wait_for_selector("text=/Showing \\d+ of \\d+ stations/", timeout=timeout)
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-test-script-state]');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout,
+    )
+
+
+def showing(page) -> tuple[int, int]:
+    text = page.locator("text=/Showing \\d+ of \\d+ stations/").first.inner_text()
+    words = text.split()
+    return int(words[1]), int(words[3])
+
+
+MARKERS_JS = """() => {
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const w = frame && frame.contentWindow;
+  if (!w || !w.map || !w.feature_group) { return -1; }
+  let n = 0;
+  w.feature_group.filter(fg => w.map.hasLayer(fg)).forEach(fg => fg.eachLayer(layer => {
+    if (layer.getLayers && layer._featureGroup) { n += layer.getLayers().length; }
+  }));
+  return n;
+}"""
+
+
+def markers_on_map(page) -> int:
+    """How many station markers the map holds (clustered or not)."""
+    return page.evaluate(MARKERS_JS)
+
+
+def wait_markers(page, expected: int, timeout: float = 30_000) -> None:
+    page.wait_for_function(f"() => ({MARKERS_JS})() === {expected}", timeout=timeout)

@@ -1,0 +1,135 @@
+"""The real app in headless Chromium: what a user sees, clicks, shares and downloads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard.data import load_stations
+from tests.browser.harness import (
+    MAP_FRAME,
+    TILE_HOSTS,
+    showing,
+    third_party,
+    wait_idle,
+    wait_markers,
+)
+
+pytestmark = pytest.mark.browser
+
+STATIONS = load_stations()
+DUTCH = set(STATIONS.loc[STATIONS["country_code"] == "NL", "station_id"])
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_all_bundled_stations_are_drawn_and_counted(session):
+    page = session.open()
+    wait_idle(page)
+    assert showing(page) == (len(STATIONS), len(STATIONS))
+    wait_markers(page, len(STATIONS))
+    assert session.dialogs == []
+    assert third_party(session.requests) == []
+    # The recorder sees the map frame's requests too: the tiles were asked for.
+    assert any(urlsplit(u).hostname in TILE_HOSTS for u in session.requests)
+
+
+def test_country_filter_changes_markers_count_and_link(session):
+    page = session.open()
+    wait_idle(page)
+    country = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Country")
+    country.locator("input").fill("Netherlands")
+    page.get_by_role("option", name=re.compile(r"^Netherlands")).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"text=Showing {len(DUTCH)} of {len(STATIONS)} stations")
+    wait_idle(page)
+    wait_markers(page, len(DUTCH))
+    assert query_of(page)["country"] == ["NL"]
+
+
+def test_filtered_link_reproduces_the_view(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    assert showing(page) == (len(DUTCH), len(STATIONS))
+    wait_markers(page, len(DUTCH))
+    table = page.locator('[data-testid="stDataFrame"]').last
+    assert table.is_visible()
+
+
+def test_unknown_values_give_a_notice_and_the_rest_applies(session):
+    page = session.open("?country=ZZ,NL&status=nonsense")
+    wait_idle(page)
+    assert showing(page)[0] == len(DUTCH)
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("ZZ" in a for a in alerts)
+    assert any("nonsense" in a for a in alerts)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    wait_markers(page, len(DUTCH))
+
+
+def test_station_link_shows_its_details_and_source_links(session):
+    record = STATIONS.set_index("station_id").loc["ie-dublin-1"]
+    page = session.open("?station=ie-dublin-1")
+    wait_idle(page)
+    page.get_by_text(record["name"], exact=True).first.wait_for()
+    hrefs = page.locator('[data-testid="stMarkdownContainer"] a').evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    for url in record["sources"].split():
+        assert url in hrefs
+
+
+def test_clicking_a_station_on_the_map_selects_it(session):
+    page = session.open("?country=IE")
+    wait_idle(page)
+    wait_markers(page, 1)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon .st-mark").first.click()
+    page.wait_for_function("() => location.search.includes('station=ie-dublin-1')")
+    wait_idle(page)
+    page.get_by_text("Fuzhou Police Overseas Service Station (Dublin)", exact=True).first.wait_for()
+
+
+def test_download_holds_exactly_the_filtered_rows(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("CSV")).click()
+    download = info.value
+    assert download.suggested_filename == (
+        f"police-stations_{dt.date.today().isoformat()}_country-NL.csv"
+    )
+    text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["station_id"] for r in rows} == DUTCH
+    assert list(rows[0]) == list(STATIONS.columns)
+
+
+def test_switching_tiles_off_stops_every_outside_request(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    page.get_by_text("Load map tiles from OpenStreetMap").click()
+    wait_idle(page)
+    wait_markers(page, len(DUTCH))
+    session.requests.clear()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-control-zoom-in").click()
+    frame.locator(".leaflet-control-zoom-out").click()
+    page.wait_for_timeout(1500)
+    assert [u for u in session.requests if urlsplit(u).hostname in TILE_HOSTS] == []
+    assert frame.locator(".leaflet-overlay-pane path, .leaflet-outlines-pane path").count() > 0
+
+
+def test_nothing_is_requested_from_third_parties_while_using_the_app(session):
+    page = session.open("?country=IE")
+    wait_idle(page)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon .st-mark").first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Government responses").click()
+    assert third_party(session.requests) == []
