@@ -81,13 +81,10 @@ def file_stamp(*paths: Path) -> tuple:
     return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
 
 
-WIDGET_KEYS = ("countries", "statuses", "bureaus", "rtypes", "q", "months", "station")
-
-
 def reset_filters(months: list[str]) -> None:
-    for key in WIDGET_KEYS:
-        st.session_state.pop(key, None)
-    st.session_state["months"] = (months[0], months[-1])
+    # Assign every widget its empty value (popping the keys would leave the widgets showing
+    # their old choices while the filters were cleared).
+    apply_link(Filters(), months)
     st.session_state["notices"] = []
 
 

@@ -133,3 +133,16 @@ def test_nothing_is_requested_from_third_parties_while_using_the_app(session):
     wait_idle(page)
     page.get_by_role("tab", name="Government responses").click()
     assert third_party(session.requests) == []
+
+
+def test_reset_clears_the_widgets_the_count_and_the_link(session):
+    page = session.open("?country=NL&q=Rotterdam")
+    wait_idle(page)
+    country = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Country")
+    assert "Netherlands" in country.inner_text()
+    page.get_by_role("button", name="Reset filters").click()
+    page.wait_for_selector(f"text=Showing {len(STATIONS)} of {len(STATIONS)} stations")
+    wait_idle(page)
+    assert "Netherlands" not in country.inner_text()
+    assert query_of(page) == {}
+    wait_markers(page, len(STATIONS))
