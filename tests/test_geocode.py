@@ -152,3 +152,9 @@ def test_nominatim_errors_are_translated(monkeypatch):
         monkeypatch.setattr(nominatim, "_geocode", boom)
         with pytest.raises(expected, match=words):
             nominatim(Query("", "Rotterdam", "Netherlands", "NL"))
+
+
+def test_nominatim_is_rate_limited_to_one_request_per_second():
+    nominatim = geocode.NominatimGeocoder(user_agent="test-agent")
+    assert nominatim._geocode.min_delay_seconds == 1.0
+    assert nominatim._geocode.func.__self__.headers["User-Agent"] == "test-agent"

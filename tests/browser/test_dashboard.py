@@ -30,6 +30,22 @@ def query_of(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
+def station_table(page):
+    table = page.locator('[data-testid="stDataFrame"]').last
+    table.scroll_into_view_if_needed()
+    return table
+
+
+def table_ids(page) -> set[str]:
+    """The station ids in the table's accessible copy (first column)."""
+    return set(
+        station_table(page).evaluate(
+            "e => Array.from(e.querySelectorAll('table tr td:first-child'))"
+            ".map(td => td.textContent)"
+        )
+    )
+
+
 def test_all_bundled_stations_are_drawn_and_counted(session):
     page = session.open()
     wait_idle(page)
@@ -59,8 +75,7 @@ def test_filtered_link_reproduces_the_view(session):
     wait_idle(page)
     assert showing(page) == (len(DUTCH), len(STATIONS))
     wait_markers(page, len(DUTCH))
-    table = page.locator('[data-testid="stDataFrame"]').last
-    assert table.is_visible()
+    assert table_ids(page) == DUTCH
 
 
 def test_unknown_values_give_a_notice_and_the_rest_applies(session):
@@ -146,3 +161,50 @@ def test_reset_clears_the_widgets_the_count_and_the_link(session):
     assert "Netherlands" not in country.inner_text()
     assert query_of(page) == {}
     wait_markers(page, len(STATIONS))
+
+
+def test_selecting_a_table_row_selects_the_station(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    box = station_table(page).bounding_box()
+    header = row = 35  # Streamlit's default header and row heights, in pixels
+    page.mouse.click(box["x"] + 15, box["y"] + header + row + row / 2)  # second row's checkbox
+    page.wait_for_function("() => location.search.includes('station=nl-')")
+    wait_idle(page)
+    picked = query_of(page)["station"][0]
+    name = STATIONS.set_index("station_id").loc[picked, "name"]
+    page.get_by_text(name, exact=True).first.wait_for()
+
+
+def test_streamlit_offers_no_unsafe_table_download(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    station_table(page).hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').last
+    toolbar.wait_for()
+    labels = toolbar.locator("button").evaluate_all(
+        "buttons => buttons.map(b => b.getAttribute('aria-label') || '')"
+    )
+    assert labels
+    assert not any("download" in label.lower() for label in labels), labels
+
+
+def test_changing_a_filter_updates_the_map_without_reloading_it(session):
+    page = session.open()
+    wait_idle(page)
+    wait_markers(page, len(STATIONS))
+    page.evaluate(f"() => {{ document.querySelector('{MAP_FRAME}').contentWindow.__kept = 1; }}")
+    page.goto(session.base_url)  # sanity: a real reload does lose the mark
+    wait_idle(page)
+    wait_markers(page, len(STATIONS))
+    assert (
+        page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__kept") is None
+    )
+    page.evaluate(f"() => {{ document.querySelector('{MAP_FRAME}').contentWindow.__kept = 1; }}")
+    country = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Country")
+    country.locator("input").fill("Netherlands")
+    page.get_by_role("option", name=re.compile(r"^Netherlands")).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    wait_markers(page, len(DUTCH))
+    assert page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__kept") == 1
