@@ -8,6 +8,7 @@ which Streamlit serves at `/app/static/` when `server.enableStaticServing` is on
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -49,7 +50,10 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
         target = static_dir / name
         if not target.exists() or target.stat().st_size != source.stat().st_size:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            # Copy then rename, so a second app starting at the same time never serves half a file.
+            partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
         written.append(target)
     return written
 
