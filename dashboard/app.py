@@ -15,15 +15,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, export, maps, panels
-from dashboard.data import (
-    RESPONSES_PATH,
-    STATIONS_PATH,
-    DataError,
-    load_responses,
-    load_stations,
-    split_orphans,
-)
+from dashboard import assets, export, maps, panels, sources
+from dashboard.data import RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
     Filters,
     apply_filters,
@@ -54,31 +47,67 @@ def prepare_assets() -> None:
     assets.ensure_static_assets()
 
 
-@st.cache_data(show_spinner="Loading data...")
-def load(stations_path: str, responses_path: str, stamp: tuple) -> tuple:
-    """Stations, responses, orphaned responses, problems (each file validated once per change)."""
-    problems: list[str] = []
-    try:
-        stations = load_stations(stations_path)
-    except DataError as exc:
-        return None, None, None, [str(exc)]
-    try:
-        responses = load_responses(responses_path)
-    except DataError as exc:
-        problems.append(str(exc))
-        responses = load_responses_empty()
-    kept, orphans = split_orphans(responses, stations)
-    return stations, kept, orphans, problems
-
-
-def load_responses_empty() -> pd.DataFrame:
-    from dashboard.schema import RESPONSES
-
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in RESPONSES.names})
+@st.cache_data(show_spinner="Checking the data...", max_entries=32)
+def load(
+    stations_path: str,
+    responses_path: str,
+    stamp: tuple,
+    stations_upload: tuple[str, bytes] | None,
+    responses_upload: tuple[str, bytes] | None,
+) -> sources.DataSet:
+    """Each combination of files is read and validated once (`stamp` changes with the files)."""
+    return sources.resolve(
+        Path(stations_path),
+        Path(responses_path),
+        sources.Upload(*stations_upload) if stations_upload else None,
+        sources.Upload(*responses_upload) if responses_upload else None,
+    )
 
 
 def file_stamp(*paths: Path) -> tuple:
     return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+
+
+def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
+    file = st.file_uploader(label, type=["csv"], key=key)
+    return (file.name, file.getvalue()) if file is not None else None
+
+
+def forget_uploads() -> None:
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+
+
+def show_problem(problem: str) -> None:
+    head, _, rest = problem.partition("\n")
+    st.error(f"Not used: {panels.md_text(head)}. The data in use before stays in use.")
+    lines = rest.splitlines()
+    shown = "\n".join(lines[:MAX_PROBLEM_LINES])
+    if len(lines) > MAX_PROBLEM_LINES:
+        shown += f"\n  … and {len(lines) - MAX_PROBLEM_LINES:,} more (download the full list)"
+    st.code(shown, language=None)
+    if len(lines) > MAX_PROBLEM_LINES:
+        st.download_button("Download the full list of problems", problem, "problems.txt")
+
+
+MAX_PROBLEM_LINES = 1000
+BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
+
+
+def keep_valid_choices(choices: Choices, months: list[str]) -> None:
+    """Drop remembered filter values that the data now in use does not have."""
+    for key, allowed in (
+        ("countries", choices.countries),
+        ("statuses", choices.statuses),
+        ("bureaus", choices.bureaus),
+        ("rtypes", choices.response_types),
+    ):
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    value = st.session_state.get("months")
+    if not (isinstance(value, tuple | list) and set(value) <= set(months)):
+        st.session_state["months"] = (months[0], months[-1])
+    if st.session_state.get("station") not in choices.stations:
+        st.session_state["station"] = None
 
 
 def reset_filters(months: list[str]) -> None:
@@ -174,17 +203,34 @@ def show_timeline(timeline: pd.DataFrame) -> None:
 def main() -> None:
     prepare_assets()
     stations_path, responses_path = cli_paths(sys.argv[1:])
-    stations, responses, orphans, problems = load(
-        str(stations_path), str(responses_path), file_stamp(stations_path, responses_path)
+    filter_area = st.sidebar.container()
+    with st.sidebar.expander("Use your own files", expanded=False):
+        st.caption(
+            "CSV files of the same schema as the bundled data (see data/README.md), up to 5 MB "
+            "each. They are checked, kept in memory for your session only, and never saved."
+        )
+        round_ = st.session_state.get("upload_round", 0)
+        stations_upload = uploaded(f"stations_file_{round_}", "Stations CSV")
+        responses_upload = uploaded(f"responses_file_{round_}", "Responses CSV")
+        st.button("Back to the bundled data", on_click=forget_uploads)
+    data = load(
+        str(stations_path),
+        str(responses_path),
+        file_stamp(stations_path, responses_path),
+        stations_upload,
+        responses_upload,
     )
+    stations, responses, orphans = data.stations, data.responses, data.orphans
     st.title("Alleged Chinese overseas police “service stations”")
+    for problem in data.problems:
+        show_problem(problem)
     if stations is None:
-        st.error("The stations file could not be used. Every problem found:")
-        st.code(problems[0], language=None)
         st.stop()
-    for problem in problems:
-        st.error("The responses file could not be used; showing stations only.")
-        st.code(problem, language=None)
+    if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
+        st.info(
+            f"Showing stations from {panels.md_text(data.stations_origin)} and responses from "
+            f"{panels.md_text(data.responses_origin)}."
+        )
     if not st.get_option("server.enableStaticServing"):
         st.error(
             "Static file serving is off, so the map cannot load. Start the app from the "
@@ -203,6 +249,7 @@ def main() -> None:
         response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
         stations=frozenset(stations["station_id"]),
     )
+    keep_valid_choices(choices, months)
     if "initialised" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         linked, notices = parse_query(params, choices)
@@ -211,7 +258,7 @@ def main() -> None:
         st.session_state["initialised"] = True
 
     counts = country_counts(stations)
-    with st.sidebar:
+    with filter_area:
         st.header("Filters")
         st.multiselect(
             "Country",
@@ -256,7 +303,7 @@ def main() -> None:
     st.markdown(f"**{showing_text(shown, len(stations))}**")
     for notice in st.session_state.get("notices", []):
         st.warning(notice)
-    if orphans is not None and len(orphans):
+    if len(orphans):
         st.info(
             f"{len(orphans)} government response(s) concern stations that are not in the loaded "
             "stations file; they are set aside."

@@ -79,12 +79,12 @@ def show_value(value: str) -> str:
     return repr(value)
 
 
-def _read_bytes(source: Source, max_bytes: int | None) -> tuple[bytes, str]:
+def _read_bytes(source: Source, max_bytes: int | None, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, bytes):
-        data, label = source, "uploaded file"
+        data, label = source, name or "uploaded file"
     else:
         path = Path(source)
-        label = str(path)
+        label = name or str(path)
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -290,9 +290,9 @@ def _validate_table(
 
 
 def _parse(
-    source: Source, table: Table, max_bytes: int | None
+    source: Source, table: Table, max_bytes: int | None, name: str | None
 ) -> tuple[pd.DataFrame, pd.Series, str, list[Problem]]:
-    data, label = _read_bytes(source, max_bytes)
+    data, label = _read_bytes(source, max_bytes, name)
     text = _decode(data, label)
     header, rows, line_numbers = read_records(text, label)
     problems = _header_problems(header, table)
@@ -337,10 +337,14 @@ def load_stations(
     require_coordinates: bool = True,
     max_bytes: int | None = None,
     today: dt.date | None = None,
+    name: str | None = None,
 ) -> pd.DataFrame:
-    """Read and validate a stations CSV; raise `DataError` listing every problem."""
+    """Read and validate a stations CSV; raise `DataError` listing every problem.
+
+    `source` is a path or the file's bytes; `name` labels the file in messages.
+    """
     today = today or dt.date.today()
-    df, lines, label, _ = _parse(source, STATIONS, max_bytes)
+    df, lines, label, _ = _parse(source, STATIONS, max_bytes, name)
     problems = _validate_table(df, lines, STATIONS, today)
     if not require_coordinates:
         unlocated = set(lines[(df["latitude"] == "") & (df["longitude"] == "")])
@@ -360,10 +364,11 @@ def load_responses(
     stations: pd.DataFrame | None = None,
     max_bytes: int | None = None,
     today: dt.date | None = None,
+    name: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a responses CSV; with `stations`, also check the station ids exist."""
     today = today or dt.date.today()
-    df, lines, label, _ = _parse(source, RESPONSES, max_bytes)
+    df, lines, label, _ = _parse(source, RESPONSES, max_bytes, name)
     problems = _validate_table(df, lines, RESPONSES, today)
     if stations is not None:
         countries = dict(zip(stations["station_id"], stations["country_code"], strict=True))

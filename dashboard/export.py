@@ -30,8 +30,12 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a BOM so spreadsheets read Chinese text right), formula-safe."""
-    return safe_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 CSV (with a BOM so spreadsheets read Chinese text right), formula-safe.
+
+    Lines end in CRLF (RFC 4180): Python's csv writer quotes a field holding a carriage return
+    only when CR is part of the line terminator, and an unquoted CR would split the row.
+    """
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _slug(value: str) -> str:

@@ -186,7 +186,8 @@ def _fill(
         row[precision] = found.precision
         outcome.filled += 1
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF (RFC 4180) so that a field holding a carriage return is quoted, not split.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue(), outcome

@@ -41,10 +41,14 @@ GOOD_RESPONSE = {
 }
 
 
-def csv_text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
+def csv_text(
+    rows: list[dict[str, str]], columns: list[str] | None = None, lineterminator: str = "\n"
+) -> str:
     columns = columns or list(rows[0])
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        out, fieldnames=columns, lineterminator=lineterminator, extrasaction="ignore"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -58,8 +62,13 @@ def response(**changes: str) -> dict[str, str]:
     return {**GOOD_RESPONSE, **changes}
 
 
-def write(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> Path:
-    path.write_text(csv_text(rows, columns), encoding="utf-8")
+def write(
+    path: Path,
+    rows: list[dict[str, str]],
+    columns: list[str] | None = None,
+    lineterminator: str = "\n",
+) -> Path:
+    path.write_bytes(csv_text(rows, columns, lineterminator).encode("utf-8"))
     return path
 
 

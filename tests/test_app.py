@@ -89,10 +89,13 @@ def test_broken_stations_file_is_listed_on_the_page_not_a_traceback(tmp_path):
     )
     at = start(argv=["--stations", str(path)])
     errors = " ".join(e.value for e in at.error)
-    assert "could not be used" in errors
+    assert "Not used" in errors
+    assert "stays in use" in errors
     code = " ".join(c.value for c in at.code)
     assert "line 2, column latitude: value '91': outside -90..90" in code
     assert "line 3, column status" in code
+    shown, total = showing(at)
+    assert shown == total >= 95  # the bundled data stays in use
 
 
 def test_other_files_of_the_same_schema_load(tmp_path):

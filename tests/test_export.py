@@ -79,3 +79,11 @@ def test_safe_frame_does_not_change_the_input(stations):
 )
 def test_file_name_carries_date_and_filter(filters, name):
     assert export_filename(filters, dt.date(2026, 11, 27)) == name
+
+
+def test_a_carriage_return_inside_a_cell_does_not_split_the_row(stations):
+    frame = stations.head(2).assign(summary="first\rsecond", name="\r=1")
+    rows = read_back(to_csv_bytes(frame))
+    assert len(rows) == 2
+    assert rows[0]["summary"] == "first\rsecond"
+    assert rows[0]["name"] == "'\r=1"

@@ -158,3 +158,23 @@ def test_nominatim_is_rate_limited_to_one_request_per_second():
     nominatim = geocode.NominatimGeocoder(user_agent="test-agent")
     assert nominatim._geocode.min_delay_seconds == 1.0
     assert nominatim._geocode.func.__self__.headers["User-Agent"] == "test-agent"
+
+
+def test_output_keeps_carriage_returns_inside_fields(tmp_path, capsys):
+    rows = [
+        station(summary="one\rtwo"),
+        station(
+            station_id="de-frankfurt-1",
+            city="Frankfurt",
+            country="Germany",
+            country_code="DE",
+            latitude="",
+            longitude="",
+            summary="three\r\nfour",
+        ),
+    ]
+    path = write(tmp_path / "stations.csv", rows, lineterminator="\r\n")
+    fake = FakeGeocoder({"Frankfurt": Location(50.11, 8.68, "city")})
+    assert run([path], fake, capsys)[0] == 0
+    result = load_stations(tmp_path / "stations.geocoded.csv")
+    assert list(result["summary"]) == ["one\rtwo", "three\r\nfour"]
