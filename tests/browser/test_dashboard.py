@@ -33,6 +33,7 @@ def query_of(page) -> dict[str, list[str]]:
 def station_table(page):
     table = page.locator('[data-testid="stDataFrame"]').last
     table.scroll_into_view_if_needed()
+    table.locator("table td").first.wait_for(state="attached")
     return table
 
 

@@ -1,42 +1,82 @@
-"""Hostile text in the data shows literally in tooltip, popup and panel, and runs nothing."""
+"""Hostile text in every field: shown literally in tooltip, popup, panels and table; nothing runs.
+
+The hostile files are given both with `--stations`/`--responses` and through the uploader.
+A trap in every frame records any alert/confirm/prompt and any element created with an event
+handler attribute or from a payload (`<img src=x>`, `<script>`, `<svg onload>`).
+"""
 
 from __future__ import annotations
+
+import csv
+import io
+import re
 
 import pytest
 
 from tests.browser.conftest import Session
 from tests.browser.harness import MAP_FRAME, running_app, wait_idle, wait_markers
-from tests.helpers import station, write
+from tests.helpers import csv_text, response, station, write
+from tests.matrix import FORMULAS, FREE_TEXT, HTML
 
 pytestmark = pytest.mark.browser
 
 # At most 80 characters: it goes into every text field, `country` included.
 PAYLOAD = "<img src=x onerror=alert(1)>${alert(2)}`${alert(3)}`\"'><script>alert(4)</script>"
-SUMMARY = PAYLOAD + " [x](javascript:alert(5)) $x$ :red[y] **b**"
-TEXT_FIELDS = ("name", "address", "city", "country", "location_note", "first_reported_by")
+SUMMARY = PAYLOAD + " [x](javascript:alert(5)) $x$ :red[y] **b** <a href=javascript:alert(6)>"
+PAYLOADS = [PAYLOAD, *HTML, *FORMULAS]
 TRAP = """
 window.__pwned = [];
-window.alert = window.confirm = window.prompt = function (m) {
-  window.top.__pwned.push(String(m));
-};
+function pwn(what) { try { window.top.__pwned.push(what); } catch (e) {} }
+window.alert = window.confirm = window.prompt = function (m) { pwn('dialog ' + m); };
 new MutationObserver(function (records) {
   records.forEach(function (r) { r.addedNodes.forEach(function (n) {
-    if (n.tagName === 'IMG' && n.getAttribute('src') === 'x') { window.top.__pwned.push('img'); }
-    if (n.tagName === 'SCRIPT' && /alert/.test(n.textContent)) {
-      window.top.__pwned.push('script');
-    }
+    if (n.nodeType !== 1) { return; }
+    [n].concat(Array.from(n.querySelectorAll('*'))).forEach(function (el) {
+      Array.from(el.attributes).forEach(function (a) {
+        if (/^on/i.test(a.name)) { pwn('handler ' + el.tagName + ' ' + a.name); }
+      });
+      if (el.tagName === 'IMG' && el.getAttribute('src') === 'x') { pwn('img'); }
+      if (el.tagName === 'SCRIPT' && /alert/.test(el.textContent)) { pwn('script'); }
+    });
   }); });
 }).observe(document, {childList: true, subtree: true});
 """
 
 
+def hostile_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    stations, responses = [], []
+    for i, payload in enumerate(PAYLOADS):
+        sid = f"nl-hostile-{i + 1}"
+        row = station(
+            station_id=sid,
+            summary=SUMMARY if i == 0 else payload,
+            latitude=f"{51 + i * 0.4:.1f}",
+            longitude=f"{3.5 + i * 0.3:.1f}",
+        )
+        row.update(dict.fromkeys(FREE_TEXT[:-1] if i == 0 else FREE_TEXT, payload))
+        if i == 0:
+            row["summary"] = SUMMARY
+        stations.append(row)
+        responses.append(
+            response(response_id=f"nl-r{i + 1:02d}", station_id=sid, actor=payload, summary=payload)
+        )
+    return stations, responses
+
+
 @pytest.fixture(scope="module")
-def hostile_app(tmp_path_factory):
+def hostile_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    row = station(station_id="nl-hostile-1", summary=SUMMARY)
-    row.update(dict.fromkeys(TEXT_FIELDS, PAYLOAD))
-    path = write(folder / "stations.csv", [row])
-    with running_app("--stations", str(path)) as server:
+    stations, responses = hostile_rows()
+    return (
+        write(folder / "stations.csv", stations, lineterminator="\r\n"),
+        write(folder / "responses.csv", responses, lineterminator="\r\n"),
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_app(hostile_files):
+    stations, responses = hostile_files
+    with running_app("--stations", str(stations), "--responses", str(responses)) as server:
         yield server
 
 
@@ -48,39 +88,143 @@ def hostile(browser, hostile_app):
     current.context.close()
 
 
-def pwned(page) -> list[str]:
-    return page.evaluate("() => window.__pwned")
+def assert_nothing_ran(session: Session) -> None:
+    page = session.page
+    assert session.dialogs == []
+    assert page.evaluate("() => window.__pwned") == []
+    frame_pwned = page.evaluate(
+        f"() => (document.querySelector('{MAP_FRAME}') || {{}}).contentWindow?.__pwned || []"
+    )
+    assert frame_pwned == []
 
 
-def test_payload_shows_as_text_in_the_details_panel_and_runs_nothing(hostile):
+def panel_texts(page) -> list[str]:
+    return page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
+
+
+def test_details_panel_shows_every_field_literally(hostile):
     page = hostile.open("?station=nl-hostile-1")
     wait_idle(page)
     page.get_by_text(PAYLOAD, exact=True).first.wait_for()
-    panel = page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
-    assert sum(text.count(PAYLOAD) for text in panel) > len(TEXT_FIELDS)
-    assert any(SUMMARY in text for text in panel)
+    texts = panel_texts(page)
+    assert sum(t.count(PAYLOAD) for t in texts) >= len(FREE_TEXT)
+    assert any(SUMMARY in t for t in texts)
     links = page.locator('[data-testid="stMarkdownContainer"] a').evaluate_all(
         "links => links.map(a => a.href)"
     )
     # Only source links (https) and Streamlit's own same-page heading anchors.
     assert all(link.startswith(("https://", page.url + "#")) for link in links), links
-    assert hostile.dialogs == []
-    assert pwned(page) == []
+    assert_nothing_ran(hostile)
 
 
-def test_payload_shows_as_text_in_tooltip_and_popup(hostile):
+OPEN_MARKER = """(sid) => new Promise((done) => {
+  const w = document.querySelector('MAP_FRAME').contentWindow;
+  let marker = null;
+  w.feature_group.filter(fg => w.map.hasLayer(fg)).forEach(fg => fg.eachLayer(group => {
+    if (!group.getLayers) { return; }
+    group.getLayers().forEach(m => {
+      const content = m.getPopup() && m.getPopup().getContent();
+      if (content && content.textContent.startsWith('ID ' + sid + ' |')) { marker = m; }
+    });
+  }));
+  let tries = 0;
+  (function attempt() {
+    // The page may still be flying to its own view: stop it and zoom in until the marker shows.
+    w.map.stop();
+    w.map.setView(marker.getLatLng(), 17, {animate: false});
+    setTimeout(() => {
+      if (marker._map) { marker.openTooltip(); marker.openPopup(); done(true); }
+      else if (++tries < 20) { attempt(); } else { done(false); }
+    }, 300);
+  })();
+})""".replace("MAP_FRAME", MAP_FRAME)
+
+
+@pytest.mark.parametrize("index", range(len(PAYLOADS)))
+def test_each_payload_in_tooltip_popup_and_panel(hostile, index):
+    payload = PAYLOADS[index]
+    sid = f"nl-hostile-{index + 1}"
+    page = hostile.open(f"?station={sid}")
+    wait_idle(page)
+    wait_markers(page, len(PAYLOADS))
+    assert page.evaluate(OPEN_MARKER, sid)
+    frame = page.frame_locator(MAP_FRAME)
+    assert payload in frame.locator(".leaflet-tooltip").last.text_content()
+    assert payload in frame.locator(".leaflet-popup-content").last.text_content()
+    assert (
+        frame.locator(".leaflet-popup-content *, .leaflet-tooltip *").evaluate_all(
+            "els => els.map(e => e.tagName).filter(t => !['DIV', 'STRONG', 'EM'].includes(t))"
+        )
+        == []
+    )
+    texts = " ".join(
+        t.text_content() for t in page.locator('[data-testid="stMarkdownContainer"]').all()
+    )
+    assert payload.strip() in texts
+    wait_idle(page)
+    assert_nothing_ran(hostile)
+
+
+def test_table_and_responses_panel_show_payloads_literally(hostile):
     page = hostile.open()
     wait_idle(page)
-    wait_markers(page, 1)
-    frame = page.frame_locator(MAP_FRAME)
-    marker = frame.locator(".leaflet-marker-icon .st-mark").first
-    marker.hover()
-    assert PAYLOAD in frame.locator(".leaflet-tooltip").inner_text()
-    marker.click()
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for()
-    assert PAYLOAD in popup.inner_text()
-    assert frame.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
+    table = page.locator('[data-testid="stDataFrame"]').last
+    table.scroll_into_view_if_needed()
+    table.locator("table td").first.wait_for(state="attached")
+    cells = table.evaluate(
+        "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
+    )
+    for payload in (PAYLOAD, *HTML):
+        assert payload in cells
+    page.get_by_role("tab", name="Government responses").click()
+    page.locator('[data-testid="stExpander"]').first.click()
+    texts = " ".join(panel_texts(page))
+    assert PAYLOAD in texts
+    assert_nothing_ran(hostile)
+
+
+def test_download_of_hostile_rows_holds_no_live_formula(hostile):
+    page = hostile.open()
     wait_idle(page)
-    assert hostile.dialogs == []
-    assert pwned(page) == []
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("CSV")).click()
+    with open(info.value.path(), encoding="utf-8-sig", newline="") as handle:
+        text = handle.read()
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(PAYLOADS)
+    for row in rows:
+        for column, value in row.items():
+            if column not in ("latitude", "longitude"):
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+        float(row["latitude"]), float(row["longitude"])  # numbers stay numbers
+    assert any(r["name"] == "'" + FORMULAS[0] for r in rows)
+    assert_nothing_ran(hostile)
+
+
+def test_hostile_upload_runs_nothing_and_shows_text(browser, app, hostile_files):
+    session = Session(browser, app.url)
+    session.context.add_init_script(TRAP)
+    try:
+        page = session.open()
+        wait_idle(page)
+        page.get_by_text("Use your own files").click()
+        inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        inputs.nth(0).set_input_files(str(hostile_files[0]))
+        page.wait_for_selector(f"text=Showing {len(PAYLOADS)} of {len(PAYLOADS)} stations")
+        wait_idle(page)
+        wait_markers(page, len(PAYLOADS))
+        page.get_by_label("Station details").click()
+        page.get_by_role("option").nth(1).click()
+        wait_idle(page)
+        page.get_by_text(PAYLOAD, exact=True).first.wait_for()
+        assert_nothing_ran(session)
+        page.get_by_role("button", name="Back to the bundled data").click()
+        page.wait_for_selector("text=/Showing \\d{2,} of \\d{2,} stations/")
+    finally:
+        session.context.close()
+
+
+def test_rows_are_what_the_files_hold():
+    stations, responses = hostile_rows()
+    assert csv_text(stations)  # the fixture data itself is valid CSV text
+    assert len(stations) == len(responses) == len(PAYLOADS)
