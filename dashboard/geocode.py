@@ -62,11 +62,17 @@ Geocoder = Callable[[Query], Location | None]
 class NominatimGeocoder:
     """geopy's Nominatim behind geopy's RateLimiter (1 request per second)."""
 
-    def __init__(self, user_agent: str = USER_AGENT, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        user_agent: str = USER_AGENT,
+        timeout: float = 10.0,
+        domain: str = "nominatim.openstreetmap.org",
+        scheme: str = "https",
+    ) -> None:
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
-        locator = Nominatim(user_agent=user_agent, timeout=timeout)
+        locator = Nominatim(user_agent=user_agent, timeout=timeout, domain=domain, scheme=scheme)
         self._geocode = RateLimiter(
             locator.geocode, min_delay_seconds=1.0, max_retries=0, swallow_exceptions=False
         )
@@ -154,6 +160,7 @@ def _fill(
     geocoder: Geocoder,
     fallback: Geocoder | None,
     err: TextIO,
+    partial: bool = False,
 ) -> tuple[str, Outcome]:
     header, rows, lines = read_records(text, label)
     col = {name: i for i, name in enumerate(header)}
@@ -161,7 +168,7 @@ def _fill(
     todo = [i for i, row in enumerate(rows) if not row[lat].strip() and not row[lon].strip()]
     outcome = Outcome(not_found=[], messages=[])
     active = geocoder
-    for i in tqdm(todo, desc="geocoding", unit="row", file=err, disable=not todo):
+    for step, i in enumerate(tqdm(todo, desc="geocoding", unit="row", file=err, disable=not todo)):
         row = rows[i]
         query = Query(
             row[col["address"]].strip() if "address" in col else "",
@@ -170,15 +177,23 @@ def _fill(
             row[col["country_code"]].strip(),
         )
         try:
-            found = active(query)
-        except Offline as exc:
-            if fallback is None or active is fallback:
+            try:
+                found = active(query)
+            except Offline as exc:
+                if fallback is None or active is fallback:
+                    raise
+                outcome.messages.append(
+                    f"{exc}; using the offline gazetteer instead (city-level coordinates)"
+                )
+                active = fallback
+                found = active(query)
+        except GeocodeFailure as exc:
+            if not partial:
                 raise
-            outcome.messages.append(
-                f"{exc}; using the offline gazetteer instead (city-level coordinates)"
-            )
-            active = fallback
-            found = active(query)
+            # Asked for partial output: keep what was filled, leave the rest empty.
+            outcome.messages.append(f"stopped at line {lines[i]}: {exc}")
+            outcome.not_found += [lines[j] for j in todo[step:]]
+            break
         if found is None:
             outcome.not_found.append(lines[i])
             continue
@@ -211,7 +226,7 @@ def geocode_file(
     """
     load_stations(path, require_coordinates=False)
     text = path.read_bytes().decode("utf-8-sig")
-    filled, outcome = _fill(text, str(path), geocoder, fallback, err)
+    filled, outcome = _fill(text, str(path), geocoder, fallback, err, partial)
     if outcome.not_found and not partial:
         lines = ", ".join(str(n) for n in outcome.not_found)
         raise LookupError(f"no coordinates found for the rows on line(s) {lines}")
@@ -244,6 +259,11 @@ def main(argv: list[str] | None = None, geocoder: Geocoder | None = None) -> int
     parser.add_argument(
         "--partial", action="store_true", help="write even if some rows were not found"
     )
+    parser.add_argument(
+        "--no-fallback",
+        action="store_true",
+        help="with no network, stop with an error instead of using the offline gazetteer",
+    )
     parser.add_argument("--user-agent", default=USER_AGENT, help="sent to Nominatim")
     args = parser.parse_args(argv)
     if args.in_place and args.output:
@@ -257,6 +277,7 @@ def main(argv: list[str] | None = None, geocoder: Geocoder | None = None) -> int
             output=args.output,
             in_place=args.in_place,
             geocoder=geocoder,
+            fallback=None if args.no_fallback else gazetteer,
             partial=args.partial,
         )
     except DataError as exc:

@@ -178,3 +178,66 @@ def test_output_keeps_carriage_returns_inside_fields(tmp_path, capsys):
     assert run([path], fake, capsys)[0] == 0
     result = load_stations(tmp_path / "stations.geocoded.csv")
     assert list(result["summary"]) == ["one\rtwo", "three\r\nfour"]
+
+
+def closed_port_geocoder():
+    """The real geopy Nominatim client, pointed at a loopback port where nothing listens."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return geocode.NominatimGeocoder(domain=f"127.0.0.1:{port}", scheme="http", timeout=2)
+
+
+def test_no_network_falls_back_to_the_gazetteer_through_real_geopy(tmp_path, capsys):
+    path = two_rows(tmp_path)
+    code, _, err = run([path], closed_port_geocoder(), capsys)
+    assert code == 0
+    assert "cannot be reached" in err
+    assert "offline gazetteer" in err
+    assert load_stations(tmp_path / "stations.geocoded.csv").at[1, "location_precision"] == "city"
+
+
+def test_no_network_without_fallback_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
+    path = two_rows(tmp_path)
+    before = path.read_bytes()
+    code, _, err = run([path, "--no-fallback"], closed_port_geocoder(), capsys)
+    assert code == 1
+    assert "cannot be reached" in err
+    assert "input file is unchanged" in err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stations.csv"]
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_failure_after_some_rows_writes_only_what_was_asked_for(tmp_path, capsys, partial):
+    rows = [
+        station(
+            station_id=f"de-frankfurt-{i}",
+            city="Frankfurt",
+            country="Germany",
+            country_code="DE",
+            latitude="",
+            longitude="",
+        )
+        for i in range(1, 4)
+    ]
+    path = write(tmp_path / "stations.csv", rows)
+    fake = FakeGeocoder(
+        {"Frankfurt": Location(50.11, 8.68, "city")},
+        error=GeocodeFailure("the geocoding service refused more requests (HTTP 429)"),
+        fail_after=2,
+    )
+    before = path.read_bytes()
+    code, out, err = run([path, *(["--partial"] if partial else [])], fake, capsys)
+    assert "HTTP 429" in err
+    assert path.read_bytes() == before
+    if not partial:
+        assert code == 1
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["stations.csv"]
+        return
+    assert code == 0
+    assert "not found: line(s) [4]" in out
+    result = load_stations(tmp_path / "stations.geocoded.csv", require_coordinates=False)
+    assert list(result["latitude"].notna()) == [True, True, False]

@@ -209,3 +209,33 @@ def test_changing_a_filter_updates_the_map_without_reloading_it(session):
     wait_idle(page)
     wait_markers(page, len(DUTCH))
     assert page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__kept") == 1
+
+
+HOSTILE_LINKS = [
+    ("?q=<script>alert(1)</script>", None),
+    ("?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", None),
+    ("?q=" + "x" * 10_000, "cut to 200 characters"),
+    ("?country=NL&country=IE&country=ZZ", "ZZ"),
+    ("?utm_source=x&foo=%3Cscript%3E", "Unknown link parameter"),
+    ("?from=yesterday&to=2022-13-45", "is not YYYY"),
+    ("?station=zz-nowhere-1", "is not in the data"),
+    ("?station=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "is not in the data"),
+    ("?status=%00%ff%fe&bureau=..%2F..%2Fetc", "dropped from the link"),
+]
+
+
+@pytest.mark.parametrize(("query", "notice"), HOSTILE_LINKS, ids=[q[:40] for q, _ in HOSTILE_LINKS])
+def test_hostile_links_give_a_notice_at_most(session, query, notice):
+    from tests.browser.test_escaping import TRAP
+
+    session.context.add_init_script(TRAP)
+    page = session.open(query)
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shown, total = showing(page)
+    assert 0 <= shown <= total == len(STATIONS)
+    alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    if notice:
+        assert notice in alerts
+    assert session.dialogs == []
+    assert page.evaluate("() => window.__pwned") == []
