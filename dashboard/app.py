@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import time
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from dashboard import assets, export, maps, panels, sources
@@ -201,6 +204,7 @@ def show_timeline(timeline: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    started = time.perf_counter()
     prepare_assets()
     stations_path, responses_path = cli_paths(sys.argv[1:])
     filter_area = st.sidebar.container()
@@ -408,6 +412,12 @@ def main() -> None:
         "Data: Safeguard Defenders' reports and the news organisations and governments cited "
         "per row; see data/README.md for method, gaps and how to cite. CC BY 4.0."
     )
+
+    if os.environ.get("DASHBOARD_TIMINGS"):
+        # Measured by benchmarks/sessions.py: one line per script run of a session.
+        ctx = get_script_run_ctx()
+        ms = (time.perf_counter() - started) * 1000
+        print(f"rerun-ms {ctx.session_id if ctx else '-'} {ms:.1f}", file=sys.stderr, flush=True)
 
 
 main()

@@ -8,6 +8,7 @@ happened (map tiles aside).
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def free_port() -> int:
 class AppServer:
     """`python -m streamlit run dashboard/app.py` in a subprocess, ready when healthy."""
 
-    def __init__(self, *app_args: str) -> None:
+    def __init__(self, *app_args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
@@ -58,7 +59,11 @@ class AppServer:
         if app_args:
             command += ["--", *app_args]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
 
     def wait_healthy(self, timeout: float = 90) -> AppServer:
@@ -75,9 +80,10 @@ class AppServer:
             time.sleep(0.2)
         raise RuntimeError(f"the app was not healthy after {timeout}s:\n{self.output()}")
 
-    def output(self) -> str:
+    def output(self, tail: int = 4000) -> str:
         self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
+        text = Path(self.log.name).read_text(errors="replace")
+        return text[-tail:] if tail else text
 
     def stop(self) -> None:
         self.process.terminate()
@@ -88,8 +94,8 @@ class AppServer:
 
 
 @contextlib.contextmanager
-def running_app(*app_args: str) -> Iterator[AppServer]:
-    server = AppServer(*app_args)
+def running_app(*app_args: str, env: dict[str, str] | None = None) -> Iterator[AppServer]:
+    server = AppServer(*app_args, env=env)
     try:
         yield server.wait_healthy()
     finally:
