@@ -49,3 +49,15 @@ def test_code_is_formatted_and_lint_clean():
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_tests_named_in_the_security_page_exist():
+    import re
+
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", text)
+    assert named
+    for path, test in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        if test:
+            assert f"def {test}(" in source, f"{path}::{test} is named in docs/security.md"
