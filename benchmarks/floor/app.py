@@ -1,0 +1,49 @@
+"""The floor: the least a Streamlit page with one st_folium map of the same points can do.
+
+    python -m streamlit run benchmarks/floor/app.py -- FILE
+
+One `FastMarkerCluster` of the stations' coordinates (folium's own fast path), a country
+selectbox to change the points, nothing else. Leaflet comes from our static copy, as in the
+dashboard, so both pages load the same scripts offline.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import folium
+import pandas as pd
+import streamlit as st
+from folium.plugins import FastMarkerCluster
+from streamlit_folium import st_folium
+
+from dashboard import assets
+
+HERE = Path(__file__).resolve().parent
+
+
+@st.cache_resource
+def prepare() -> None:
+    assets.ensure_static_assets(HERE / "static")
+
+
+@st.cache_data
+def read(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, usecols=["country_code", "latitude", "longitude"])
+
+
+prepare()
+stations = read(sys.argv[1])
+country = st.selectbox("Country", ["all", *sorted(stations["country_code"].unique())], key="c")
+shown = stations if country == "all" else stations[stations["country_code"] == country]
+st.markdown(f"Showing {len(shown)} of {len(stations)} stations")
+fmap = folium.Map(location=[20, 10], zoom_start=2, tiles=None)
+fmap.options["max_zoom"] = 18
+fmap.default_js = assets.LEAFLET_JS
+fmap.default_css = assets.LEAFLET_CSS
+cluster = FastMarkerCluster(shown[["latitude", "longitude"]].to_numpy().tolist())
+cluster.default_js = assets.CLUSTER_JS
+cluster.default_css = assets.CLUSTER_CSS
+cluster.add_to(fmap)
+st_folium(fmap, key="map", height=540, returned_objects=[])
