@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.data import DataError, load_responses, load_stations, split_orphans
+from dashboard.data import (
+    FAST_PATH_BYTES,
+    DataError,
+    load_responses,
+    load_stations,
+    split_orphans,
+)
 from tests.helpers import GOOD_STATION, csv_text, response, station, write
 
 TODAY = dt.date(2026, 11, 27)
@@ -221,3 +227,44 @@ def test_orphan_responses_are_set_aside_not_rejected(tmp_path):
     kept, orphans = split_orphans(responses, stations)
     assert list(kept["response_id"]) == ["nl-r01", "nl-r03"]
     assert list(orphans["response_id"]) == ["nl-r02"]
+
+
+def _big(rows: int, **changes_at_row_7: str) -> bytes:
+    many = [station(station_id=f"nl-big-{i}") for i in range(rows)]
+    many[5] = {**many[5], **changes_at_row_7}
+    data = csv_text(many).encode()
+    assert len(data) > FAST_PATH_BYTES  # exercises the Arrow reader (constant as imported)
+    return data
+
+
+def test_large_files_read_fast_give_the_same_frame_as_line_by_line(monkeypatch):
+    from dashboard import data as module
+
+    fast = load_stations(_big(1000, summary='quote " and, comma'), today=TODAY)
+    monkeypatch.setattr(module, "FAST_PATH_BYTES", 10**12)
+    slow = load_stations(_big(1000, summary='quote " and, comma'), today=TODAY)
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"latitude": "91"}, "line 7, column latitude: value '91'"),
+        ({"summary": "two\nlines"}, None),
+        ({"station_id": "nl-big-0"}, "line 7, column station_id: value 'nl-big-0': duplicate id"),
+    ],
+)
+def test_large_files_name_the_right_line(changes, expected):
+    data = _big(1000, **changes)
+    if expected is None:
+        assert len(load_stations(data, today=TODAY)) == 1000
+        return
+    with pytest.raises(DataError) as info:
+        load_stations(data, today=TODAY)
+    assert expected in str(info.value)
+
+
+def test_large_file_with_a_short_row_is_named(tmp_path):
+    data = _big(1000) + b"a,b\n"
+    with pytest.raises(DataError, match="line 1002: has 2 fields"):
+        load_stations(data, today=TODAY)
