@@ -19,7 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from dashboard import assets, export, maps, panels, sources
-from dashboard.data import RESPONSES_PATH, STATIONS_PATH
+from dashboard.data import RESPONSES_PATH, STATIONS_PATH, show_value
 from dashboard.filters import (
     Filters,
     apply_filters,
@@ -163,7 +163,14 @@ def select_from_table() -> None:
 
 
 def select_from_list() -> None:
-    st.session_state["station"] = st.session_state.get("station_pick") or None
+    picked = st.session_state.get("station_pick") or None
+    known = st.session_state.get("known_ids", frozenset())
+    st.session_state["station"] = picked if picked in known else None
+    if picked and picked not in known:
+        st.session_state["notices"] = [
+            *st.session_state.get("notices", []),
+            f"Station {show_value(picked)} is not in the data.",
+        ]
 
 
 def show_station(record: dict, responses: pd.DataFrame) -> None:
@@ -253,6 +260,7 @@ def main() -> None:
         response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
         stations=frozenset(stations["station_id"]),
     )
+    st.session_state["known_ids"] = choices.stations
     keep_valid_choices(choices, months)
     if "initialised" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -299,14 +307,13 @@ def main() -> None:
 
     filters = current_filters(months)
     shown = apply_filters(stations, filters, responses).reset_index(drop=True)
-    st.session_state["shown_ids"] = list(shown["station_id"])
     wanted = to_query(filters)
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
     st.markdown(f"**{showing_text(shown, len(stations))}**")
     for notice in st.session_state.get("notices", []):
-        st.warning(notice)
+        st.warning(panels.md_text(notice))
     if len(orphans):
         st.info(
             f"{len(orphans)} government response(s) concern stations that are not in the loaded "
@@ -335,18 +342,34 @@ def main() -> None:
         status_tab, responses_tab = st.tabs(["Reporting status", "Government responses"])
         with status_tab:
             st.dataframe(panels.status_counts(shown), hide_index=True, width="stretch")
-            ids = list(shown["station_id"])
-            if filters.station and filters.station not in ids:
-                ids = [filters.station, *ids]
-            st.session_state["station_pick"] = filters.station
-            label_of = dict(zip(stations["station_id"], stations["name"], strict=True))
-            st.selectbox(
-                "Station details",
-                options=[None, *ids],
-                format_func=lambda i: "Choose a station…" if i is None else f"{label_of[i]} ({i})",
-                key="station_pick",
-                on_change=select_from_list,
-            )
+            if len(shown) <= panels.PICKER_MAX_STATIONS:
+                ids = list(shown["station_id"])
+                if filters.station and filters.station not in ids:
+                    ids = [filters.station, *ids]
+                st.session_state["station_pick"] = filters.station
+                label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
+                if filters.station and filters.station not in label_of:
+                    label_of[filters.station] = panels.station_record(stations, filters.station)[
+                        "name"
+                    ]
+                st.selectbox(
+                    "Station details",
+                    options=[None, *ids],
+                    format_func=lambda i: (
+                        "Choose a station…" if i is None else f"{label_of[i]} ({i})"
+                    ),
+                    key="station_pick",
+                    on_change=select_from_list,
+                )
+            else:
+                st.session_state["station_pick"] = filters.station or ""
+                st.text_input(
+                    "Station details: station ID",
+                    key="station_pick",
+                    on_change=select_from_list,
+                    help=f"{len(shown):,} stations are too many to list here: click one on the "
+                    "map or in the table, or type its ID.",
+                )
             record = panels.station_record(stations, filters.station) if filters.station else None
             if record:
                 show_station(record, responses)
@@ -373,7 +396,13 @@ def main() -> None:
         )
 
     st.subheader("Stations")
-    table = shown.assign(source=shown["sources"].str.split(" ").str[0])
+    table = panels.table_rows(shown)
+    st.session_state["shown_ids"] = list(table["station_id"])
+    if len(table) < len(shown):
+        st.caption(
+            f"The table lists the first {len(table):,} of {len(shown):,} stations; the map and "
+            "the CSV download have them all."
+        )
     st.dataframe(
         table,
         key="table",
@@ -381,20 +410,6 @@ def main() -> None:
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        column_order=[
-            "station_id",
-            "name",
-            "city",
-            "country",
-            "status",
-            "status_date",
-            "operating_bureau",
-            "listed_in",
-            "first_reported_date",
-            "location_precision",
-            "source",
-            "summary",
-        ],
         column_config={
             "source": st.column_config.LinkColumn(
                 "First source", display_text=r"https://(?:www\.)?([^/?#]+)"
@@ -403,7 +418,7 @@ def main() -> None:
     )
     st.download_button(
         f"Download CSV ({len(shown)} stations)",
-        data=export.to_csv_bytes(shown),
+        data=lambda: export.to_csv_bytes(shown),  # made only when the button is clicked
         file_name=export.export_filename(filters, today),
         mime="text/csv",
         on_click="ignore",

@@ -46,10 +46,13 @@ def _date_mask(dates: pd.Series, date_from: str | None, date_to: str | None) -> 
     """True where a (possibly partial) date's period overlaps the asked range."""
     low = period(date_from)[0] if date_from else dt.date.min
     high = period(date_to)[1] if date_to else dt.date.max
-    spans = {value: period(value) for value in dates.dropna().unique()}
-    return dates.map(lambda v: v in spans and spans[v][1] >= low and spans[v][0] <= high).astype(
-        bool
-    )
+    # Decide once per distinct date (a few hundred at most), then look the answers up.
+    keep = {}
+    for value in dates.dropna().unique():
+        start, end = period(str(value))
+        keep[value] = end >= low and start <= high
+    wanted = [value for value, ok in keep.items() if ok]
+    return dates.isin(wanted).fillna(False).astype(bool)
 
 
 SEARCHED_COLUMNS = ("name", "city", "address", "summary")
@@ -71,12 +74,12 @@ def apply_filters(
         mask &= stations["country_code"].isin(set(acting["country_code"]))
     if filters.date_from or filters.date_to:
         mask &= _date_mask(stations["first_reported_date"], filters.date_from, filters.date_to)
-    needle = filters.query.strip().casefold()
+    needle = filters.query.strip()
     if needle:
         hit = pd.Series(False, index=stations.index)
         for column in SEARCHED_COLUMNS:
-            text = stations[column].fillna("").astype(str).str.casefold()
-            hit |= text.str.contains(needle, regex=False)
+            found = stations[column].str.contains(needle, case=False, regex=False)
+            hit |= found.fillna(False).astype(bool)
         mask &= hit
     return stations.loc[mask]
 

@@ -7,6 +7,7 @@ such as `<img src=x onerror=alert(1)>` or `${alert(1)}` show as text and run not
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -135,51 +136,89 @@ class _Legend(MacroElement):
         self.html = "<strong>Status</strong>" + "".join(rows)
 
 
+_STATION_JS = """(function() {
+  var styles = %(styles)s;
+  var rows = %(rows)s;
+  var group = L.markerClusterGroup(%(options)s);
+  var icons = {};
+  function icon(style, approx) {
+    var key = style + (approx ? 'a' : '');
+    if (!icons[key]) {
+      var s = styles[style];
+      icons[key] = L.divIcon({
+        className: approx ? 'st-icon st-approx' : 'st-icon',
+        html: '<span class="st-mark" style="background:' + s[0] + '">' + s[1] + '</span>',
+        iconSize: [20, 20]
+      });
+    }
+    return icons[key];
+  }
+  function line(parent, tag, text, cls) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    if (cls) { el.className = cls; }
+    parent.appendChild(el);
+  }
+  function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
+  function tooltip(layer) {
+    var r = layer.options.row, tip = document.createElement('div');
+    tip.textContent = r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - approximate location' : '');
+    return tip;
+  }
+  function popup(r) {
+    var pop = document.createElement('div');
+    pop.className = 'st-pop';
+    line(pop, 'div', 'ID ' + r[0] + ' |', 'st-id');
+    line(pop, 'strong', r[5]);
+    line(pop, 'div', place(r));
+    line(pop, 'div', 'Status: ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : ''));
+    line(pop, 'div', 'First reported by ' + r[9]);
+    if (r[4] === 1) { line(pop, 'em', 'Approximate location: only the country is known.'); }
+    return pop;
+  }
+  // The popup is built on the first click, before the map's own click handler reads it.
+  function onClick() {
+    if (!this.getPopup()) { this.bindPopup(popup(this.options.row)); this.openPopup(); }
+  }
+  var markers = new Array(rows.length);
+  for (var i = 0; i < rows.length; i++) {
+    var r = rows[i];
+    var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
+    m.bindTooltip(tooltip);
+    m.on('click', onClick);
+    markers[i] = m;
+  }
+  group.addLayers(markers);
+  return group;
+})()"""
+
+
+def _js_json(value: object) -> str:
+    """Compact JSON that is also safe inside an HTML <script> element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class _RawScript(Element):
+    """Script text added to the page as it is (branca would compile it as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
 class StationLayer(MacroElement):
     """All stations as clustered markers, built in the browser from one JSON array."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function() {
-  var styles = {{ this.styles|tojson }};
-  var rows = {{ this.rows|tojson }};
-  var group = L.markerClusterGroup({{ this.cluster_options|tojson }});
-  function line(parent, tag, text, cls) {
-    var el = document.createElement(tag);
-    el.textContent = text;
-    if (cls) { el.className = cls; }
-    parent.appendChild(el);
-    return el;
-  }
-  rows.forEach(function(r) {
-    var s = styles[r[3]];
-    var approx = r[4] === 1;
-    var icon = L.divIcon({
-      className: approx ? 'st-icon st-approx' : 'st-icon',
-      html: '<span class="st-mark" style="background:' + s[0] + '">' + s[1] + '</span>',
-      iconSize: [20, 20]
-    });
-    var marker = L.marker([r[1], r[2]], {icon: icon, keyboard: true});
-    var place = r[6] ? r[6] + ', ' + r[7] : r[7];
-    marker.bindTooltip(function() {
-      var tip = document.createElement('div');
-      tip.textContent = r[5] + ' (' + place + ')' + (approx ? ' - approximate location' : '');
-      return tip;
-    });
-    var pop = document.createElement('div');
-    pop.className = 'st-pop';
-    line(pop, 'div', 'ID ' + r[0] + ' |', 'st-id');
-    line(pop, 'strong', r[5]);
-    line(pop, 'div', place);
-    line(pop, 'div', 'Status: ' + s[2] + (r[8] ? ' (' + r[8] + ')' : ''));
-    line(pop, 'div', 'First reported by ' + r[9]);
-    if (approx) { line(pop, 'em', 'Approximate location: only the country is known.'); }
-    marker.bindPopup(pop);
-    group.addLayer(marker);
-  });
-  return group;
-})();
+var {{ this.get_name() }} = {{ this.body }};
 {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
 {% endmacro %}
 """
@@ -196,32 +235,44 @@ var {{ this.get_name() }} = (function() {
             "maxClusterRadius": 40,
             "showCoverageOnHover": False,
             "spiderfyOnMaxZoom": True,
+            "chunkedLoading": True,
+        }
+        self.body = _STATION_JS % {
+            "styles": _js_json(self.styles),
+            "rows": _js_json(self.rows),
+            "options": _js_json(self.cluster_options),
         }
 
+    def render(self, **kwargs: object) -> None:
+        # As MacroElement.render, without compiling megabytes of data as a Jinja template.
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_RawScript(str(script)), name=self.get_name())
 
-def _text(value: object) -> str:
-    return "" if pd.isna(value) else str(value)
+
+def _texts(column: pd.Series) -> list[str]:
+    return ["" if v is None or v is pd.NA else str(v) for v in column.astype(object).tolist()]
 
 
 def station_rows(stations: pd.DataFrame, index: dict[str, int], unknown: int) -> list[list]:
     """The compact per-station arrays the browser needs (id, lat, lon, style, approx, text...)."""
-    rows = []
-    for r in stations.itertuples(index=False):
-        rows.append(
-            [
-                r.station_id,
-                round(float(r.latitude), 5),
-                round(float(r.longitude), 5),
-                index.get(r.status, unknown),
-                1 if r.location_precision == "country" else 0,
-                _text(r.name),
-                _text(r.city),
-                _text(r.country),
-                _text(r.status_date),
-                _text(r.first_reported_by),
-            ]
+    styles = [index.get(v, unknown) for v in _texts(stations["status"])]
+    approx = [1 if v == "country" else 0 for v in _texts(stations["location_precision"])]
+    return [
+        list(row)
+        for row in zip(
+            _texts(stations["station_id"]),
+            stations["latitude"].astype(float).round(5).tolist(),
+            stations["longitude"].astype(float).round(5).tolist(),
+            styles,
+            approx,
+            _texts(stations["name"]),
+            _texts(stations["city"]),
+            _texts(stations["country"]),
+            _texts(stations["status_date"]),
+            _texts(stations["first_reported_by"]),
+            strict=True,
         )
-    return rows
+    ]
 
 
 class _Highlight(MacroElement):

@@ -180,3 +180,30 @@ def responses_per_year(responses: pd.DataFrame) -> pd.DataFrame:
         {"year": years, "type": responses["response_type"].map(RESPONSE_TYPE_LABELS)}
     )
     return frame.groupby(["year", "type"]).size().rename("responses").reset_index()
+
+
+# Above these sizes the page would carry every row twice more (table, station list) for little
+# use; measured in docs/benchmarks.md. The map and the CSV download always have every row.
+TABLE_MAX_ROWS = 5000
+PICKER_MAX_STATIONS = 2000
+TABLE_COLUMNS = [
+    "station_id",
+    "name",
+    "city",
+    "country",
+    "status",
+    "status_date",
+    "operating_bureau",
+    "listed_in",
+    "first_reported_date",
+    "location_precision",
+    "source",
+    "summary",
+]
+
+
+def table_rows(stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS) -> pd.DataFrame:
+    """The table's rows: the first `limit` stations, its columns, and each one's first source."""
+    head = stations.head(limit)
+    first_source = head["sources"].str.split(" ").str[0]
+    return head.assign(source=first_source)[TABLE_COLUMNS].reset_index(drop=True)

@@ -51,7 +51,7 @@ def test_link_parameters_are_applied():
 def test_bad_parameters_give_a_notice_and_the_rest_applies():
     at = start({"country": "ZZ,NL", "status": "nonsense"})
     assert showing(at)[0] == 2
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes
     assert "'ZZ'" in warnings
     assert "'nonsense'" in warnings
 
@@ -110,3 +110,18 @@ def test_other_files_of_the_same_schema_load(tmp_path):
 def test_hostile_search_links_do_not_break_the_page(value):
     at = start({"q": value})
     assert showing(at)[0] == 0
+
+
+def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch):
+    from benchmarks.synth import write_synth
+
+    path = write_synth(6000, tmp_path / "big.csv")
+    monkeypatch.setattr(sys, "argv", ["app.py", "--stations", str(path)])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert showing(at) == (6000, 6000)
+    captions = " ".join(c.value for c in at.caption)
+    assert "first 5,000 of 6,000 stations" in captions
+    box = at.text_input(key="station_pick")
+    box.set_value("nl-rotterdam-1-s1").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "nl\\-rotterdam\\-1\\-s1" in text

@@ -83,3 +83,10 @@ def test_chart_data(stations, responses):
     assert per_country["stations"].sum() == len(stations)
     per_year = panels.responses_per_year(responses)
     assert per_year["responses"].sum() == len(responses)
+
+
+def test_table_rows_are_capped_and_carry_the_first_source(stations):
+    rows = panels.table_rows(stations, limit=10)
+    assert len(rows) == 10
+    assert list(rows.columns) == panels.TABLE_COLUMNS
+    assert rows.at[0, "source"] == stations.iloc[0]["sources"].split(" ")[0]

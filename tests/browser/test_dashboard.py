@@ -221,6 +221,7 @@ HOSTILE_LINKS = [
     ("?station=zz-nowhere-1", "is not in the data"),
     ("?station=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "is not in the data"),
     ("?status=%00%ff%fe&bureau=..%2F..%2Fetc", "dropped from the link"),
+    ("?%5Bx%5D(javascript:alert(1))=1&q=%5Bx%5D(javascript:alert(2))", "Unknown link parameter"),
 ]
 
 
@@ -237,5 +238,7 @@ def test_hostile_links_give_a_notice_at_most(session, query, notice):
     alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     if notice:
         assert notice in alerts
+    hrefs = page.locator('[data-testid="stAlert"] a').evaluate_all("a => a.map(x => x.href)")
+    assert not [h for h in hrefs if not h.startswith("https://")]
     assert session.dialogs == []
     assert page.evaluate("() => window.__pwned") == []

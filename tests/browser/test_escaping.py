@@ -123,8 +123,7 @@ OPEN_MARKER = """(sid) => new Promise((done) => {
   w.feature_group.filter(fg => w.map.hasLayer(fg)).forEach(fg => fg.eachLayer(group => {
     if (!group.getLayers) { return; }
     group.getLayers().forEach(m => {
-      const content = m.getPopup() && m.getPopup().getContent();
-      if (content && content.textContent.startsWith('ID ' + sid + ' |')) { marker = m; }
+      if (m.options.row && m.options.row[0] === sid) { marker = m; }
     });
   }));
   let tries = 0;
@@ -133,7 +132,7 @@ OPEN_MARKER = """(sid) => new Promise((done) => {
     w.map.stop();
     w.map.setView(marker.getLatLng(), 17, {animate: false});
     setTimeout(() => {
-      if (marker._map) { marker.openTooltip(); marker.openPopup(); done(true); }
+      if (marker._map) { marker.openTooltip(); marker.fire('click'); done(true); }
       else if (++tries < 20) { attempt(); } else { done(false); }
     }, 300);
   })();
