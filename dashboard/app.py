@@ -50,21 +50,54 @@ def prepare_assets() -> None:
     assets.ensure_static_assets()
 
 
-@st.cache_data(show_spinner="Checking the data...", max_entries=32)
+# cache_resource, not cache_data: every session shares the one validated copy (cache_data would
+# hand each session its own unpickled copy, megabytes per session on large files). Nothing
+# downstream modifies these frames; the filters and panels only read them.
+@st.cache_resource(show_spinner="Checking the data...", max_entries=32)
 def load(
     stations_path: str,
     responses_path: str,
     stamp: tuple,
     stations_upload: tuple[str, bytes] | None,
     responses_upload: tuple[str, bytes] | None,
-) -> sources.DataSet:
+) -> tuple[sources.DataSet, Choices | None]:
     """Each combination of files is read and validated once (`stamp` changes with the files)."""
-    return sources.resolve(
+    data = sources.resolve(
         Path(stations_path),
         Path(responses_path),
         sources.Upload(*stations_upload) if stations_upload else None,
         sources.Upload(*responses_upload) if responses_upload else None,
     )
+    if data.stations is None:
+        return data, None
+    names = data.stations.drop_duplicates("country_code")["country_code"]
+    choices = Choices(
+        countries=frozenset(names),
+        statuses=frozenset(STATUS_DEFINITIONS),
+        bureaus=frozenset(BUREAU_DEFINITIONS),
+        response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
+        stations=frozenset(data.stations["station_id"]),
+    )
+    return data, choices
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def chart_spec(frame: pd.DataFrame, kind: str) -> dict:
+    """The Vega-Lite spec of an Altair chart, built once per distinct data (Altair's schema
+    validation costs more than the rest of a rerun)."""
+    if kind == "per_country":
+        chart = (
+            alt.Chart(frame, title="Stations per country (filtered)")
+            .mark_bar()
+            .encode(x="stations:Q", y=alt.Y("country:N", sort="-x", title=None))
+        )
+    else:
+        chart = (
+            alt.Chart(frame, title="Government responses per year")
+            .mark_bar()
+            .encode(x="year:O", y="responses:Q", color=alt.Color("type:N", title="Type"))
+        )
+    return chart.to_dict()
 
 
 def file_stamp(*paths: Path) -> tuple:
@@ -224,7 +257,7 @@ def main() -> None:
         stations_upload = uploaded(f"stations_file_{round_}", "Stations CSV")
         responses_upload = uploaded(f"responses_file_{round_}", "Responses CSV")
         st.button("Back to the bundled data", on_click=forget_uploads)
-    data = load(
+    data, choices = load(
         str(stations_path),
         str(responses_path),
         file_stamp(stations_path, responses_path),
@@ -253,13 +286,6 @@ def main() -> None:
     first = str(stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
     names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
-    choices = Choices(
-        countries=frozenset(names.index),
-        statuses=frozenset(STATUS_DEFINITIONS),
-        bureaus=frozenset(BUREAU_DEFINITIONS),
-        response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
-        stations=frozenset(stations["station_id"]),
-    )
     st.session_state["known_ids"] = choices.stations
     keep_valid_choices(choices, months)
     if "initialised" not in st.session_state:
@@ -306,7 +332,7 @@ def main() -> None:
         )
 
     filters = current_filters(months)
-    shown = apply_filters(stations, filters, responses).reset_index(drop=True)
+    shown = apply_filters(stations, filters, responses)
     wanted = to_query(filters)
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
@@ -381,19 +407,10 @@ def main() -> None:
     chart_a, chart_b = st.columns(2)
     with chart_a:
         per_country = panels.stations_per_country(shown).head(25)
-        st.altair_chart(
-            alt.Chart(per_country, title="Stations per country (filtered)")
-            .mark_bar()
-            .encode(x="stations:Q", y=alt.Y("country:N", sort="-x", title=None)),
-            width="stretch",
-        )
+        st.vega_lite_chart(chart_spec(per_country, "per_country"), width="stretch")
     with chart_b:
-        st.altair_chart(
-            alt.Chart(panels.responses_per_year(responses), title="Government responses per year")
-            .mark_bar()
-            .encode(x="year:O", y="responses:Q", color=alt.Color("type:N", title="Type")),
-            width="stretch",
-        )
+        per_year = panels.responses_per_year(responses)
+        st.vega_lite_chart(chart_spec(per_year, "per_year"), width="stretch")
 
     st.subheader("Stations")
     table = panels.table_rows(shown)
@@ -418,7 +435,8 @@ def main() -> None:
     )
     st.download_button(
         f"Download CSV ({len(shown)} stations)",
-        data=lambda: export.to_csv_bytes(shown),  # made only when the button is clicked
+        # Made only when the button is clicked, from the shared data and this view's filters.
+        data=lambda: export.to_csv_bytes(apply_filters(stations, filters, responses)),
         file_name=export.export_filename(filters, today),
         mime="text/csv",
         on_click="ignore",

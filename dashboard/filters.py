@@ -61,7 +61,12 @@ SEARCHED_COLUMNS = ("name", "city", "address", "summary")
 def apply_filters(
     stations: pd.DataFrame, filters: Filters, responses: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """The stations matching every given filter (the `station` selection does not filter)."""
+    """The stations matching every given filter (the `station` selection does not filter).
+
+    With no filter the input itself is returned (not a copy): callers never modify it.
+    """
+    if filters.without_station() == Filters():
+        return stations
     mask = pd.Series(True, index=stations.index)
     if filters.countries:
         mask &= stations["country_code"].isin(filters.countries)

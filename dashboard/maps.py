@@ -48,6 +48,7 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
 assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
 
+CHUNKED_ABOVE = 20_000
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
 
 _CSS = """
@@ -184,10 +185,18 @@ _STATION_JS = """(function() {
   for (var i = 0; i < rows.length; i++) {
     var r = rows[i];
     var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
-    m.bindTooltip(tooltip);
     m.on('click', onClick);
     markers[i] = m;
   }
+  // Tooltips too are made on first use, for the marker under the pointer or keyboard focus.
+  function showTooltip(e) {
+    var m = e.layer || e.target;
+    if (m && m.options && m.options.row && !m.getTooltip()) {
+      m.bindTooltip(tooltip).openTooltip();
+    }
+  }
+  group.on('mouseover', showTooltip);
+  group.on('keypress', showTooltip);
   group.addLayers(markers);
   return group;
 })()"""
@@ -235,7 +244,9 @@ var {{ this.get_name() }} = {{ this.body }};
             "maxClusterRadius": 40,
             "showCoverageOnHover": False,
             "spiderfyOnMaxZoom": True,
-            "chunkedLoading": True,
+            # Above this size, add markers in chunks so the page stays responsive while they
+            # load; below it one pass is quicker (measured in docs/benchmarks.md).
+            "chunkedLoading": len(stations) > CHUNKED_ABOVE,
         }
         self.body = _STATION_JS % {
             "styles": _js_json(self.styles),

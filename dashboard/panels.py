@@ -161,10 +161,13 @@ def country_timelines(
 ) -> list[tuple[str, str, pd.DataFrame]]:
     """(code, country name, its responses oldest first) for each country of `stations`."""
     names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
+    ordered = _by_date(responses)
+    by_country = {str(code): group for code, group in ordered.groupby("country_code")}
+    empty = ordered.head(0)
     out = []
     for code in sorted(names.index, key=lambda c: str(names[c])):
-        rows = responses.loc[responses["country_code"] == code]
-        out.append((str(code), str(names[code]), _by_date(rows).reset_index(drop=True)))
+        rows = by_country.get(str(code), empty)
+        out.append((str(code), str(names[code]), rows.reset_index(drop=True)))
     return out
 
 
@@ -184,7 +187,7 @@ def responses_per_year(responses: pd.DataFrame) -> pd.DataFrame:
 
 # Above these sizes the page would carry every row twice more (table, station list) for little
 # use; measured in docs/benchmarks.md. The map and the CSV download always have every row.
-TABLE_MAX_ROWS = 5000
+TABLE_MAX_ROWS = 1000
 PICKER_MAX_STATIONS = 2000
 TABLE_COLUMNS = [
     "station_id",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import panels
 from tests.helpers import station, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -120,7 +121,7 @@ def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert showing(at) == (6000, 6000)
     captions = " ".join(c.value for c in at.caption)
-    assert "first 5,000 of 6,000 stations" in captions
+    assert f"first {panels.TABLE_MAX_ROWS:,} of 6,000 stations" in captions
     box = at.text_input(key="station_pick")
     box.set_value("nl-rotterdam-1-s1").run()
     text = " ".join(m.value for m in at.markdown)

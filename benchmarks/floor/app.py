@@ -2,9 +2,10 @@
 
     python -m streamlit run benchmarks/floor/app.py -- FILE
 
-One `FastMarkerCluster` of the stations' coordinates (folium's own fast path), a country
-selectbox to change the points, nothing else. Leaflet comes from our static copy, as in the
-dashboard, so both pages load the same scripts offline.
+One `FastMarkerCluster` of the stations' coordinates (folium's own fast path; its default
+callback needs Font Awesome markers from a CDN, so the callback makes the same small div icon the
+dashboard uses), a country selectbox to change the points, nothing else. Leaflet comes from our
+static copy, as in the dashboard, so both pages load the same scripts offline.
 """
 
 from __future__ import annotations
@@ -42,7 +43,16 @@ fmap = folium.Map(location=[20, 10], zoom_start=2, tiles=None)
 fmap.options["max_zoom"] = 18
 fmap.default_js = assets.LEAFLET_JS
 fmap.default_css = assets.LEAFLET_CSS
-cluster = FastMarkerCluster(shown[["latitude", "longitude"]].to_numpy().tolist())
+# The same kind of icon as the dashboard's markers (a small div), shared by every marker.
+CALLBACK = """function (row) {
+    window.floorIcon = window.floorIcon || L.divIcon({
+        className: 'st-icon', iconSize: [20, 20],
+        html: '<span style="display:block;width:20px;height:20px;border-radius:50%;' +
+              'background:#E69F00"></span>'
+    });
+    return L.marker(new L.LatLng(row[0], row[1]), {icon: window.floorIcon});
+}"""
+cluster = FastMarkerCluster(shown[["latitude", "longitude"]].to_numpy().tolist(), callback=CALLBACK)
 cluster.default_js = assets.CLUSTER_JS
 cluster.default_css = assets.CLUSTER_CSS
 cluster.add_to(fmap)

@@ -45,12 +45,14 @@ def free_port() -> int:
 class AppServer:
     """`python -m streamlit run dashboard/app.py` in a subprocess, ready when healthy."""
 
-    def __init__(self, *app_args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *app_args: str, env: dict[str, str] | None = None, script: str = "dashboard/app.py"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         command = [
-            sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            sys.executable, "-m", "streamlit", "run", script,
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
@@ -142,17 +144,20 @@ def showing(page) -> tuple[int, int]:
 MARKERS_JS = """() => {
   const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
   const w = frame && frame.contentWindow;
-  if (!w || !w.map || !w.feature_group) { return -1; }
+  if (!w || !w.map) { return -1; }
   let n = 0;
-  w.feature_group.filter(fg => w.map.hasLayer(fg)).forEach(fg => fg.eachLayer(layer => {
-    if (layer.getLayers && layer._featureGroup) { n += layer.getLayers().length; }
-  }));
+  Object.values(w.map._layers).forEach(layer => {
+    // A marker-cluster group on the map: count the markers it has placed in its tree.
+    if (layer._featureGroup && layer._topClusterLevel) {
+      n += layer._topClusterLevel.getChildCount();
+    }
+  });
   return n;
 }"""
 
 
 def markers_on_map(page) -> int:
-    """How many station markers the map holds (clustered or not)."""
+    """How many station markers the map has placed (clustered or not), in any cluster group."""
     return page.evaluate(MARKERS_JS)
 
 

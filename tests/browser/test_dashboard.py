@@ -242,3 +242,14 @@ def test_hostile_links_give_a_notice_at_most(session, query, notice):
     assert not [h for h in hrefs if not h.startswith("https://")]
     assert session.dialogs == []
     assert page.evaluate("() => window.__pwned") == []
+
+
+def test_hovering_a_station_shows_its_name_and_city(session):
+    page = session.open("?country=IE")
+    wait_idle(page)
+    wait_markers(page, 1)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-marker-icon .st-mark").first.hover()
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert tip.inner_text() == "Fuzhou Police Overseas Service Station (Dublin) (Dublin, Ireland)"

@@ -132,7 +132,11 @@ OPEN_MARKER = """(sid) => new Promise((done) => {
     w.map.stop();
     w.map.setView(marker.getLatLng(), 17, {animate: false});
     setTimeout(() => {
-      if (marker._map) { marker.openTooltip(); marker.fire('click'); done(true); }
+      if (marker._map) {
+        marker.fire('mouseover', {}, true);  // as a pointer would: propagates to the group
+        marker.fire('click', {}, true);
+        done(true);
+      }
       else if (++tries < 20) { attempt(); } else { done(false); }
     }, 300);
   })();
