@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -19,7 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from dashboard import assets, export, maps, panels, sources
-from dashboard.data import RESPONSES_PATH, STATIONS_PATH, show_value
+from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, show_value
 from dashboard.filters import (
     Filters,
     apply_filters,
@@ -43,6 +45,23 @@ def cli_paths(argv: list[str]) -> tuple[Path, Path]:
     parser.add_argument("--responses", type=Path, default=RESPONSES_PATH)
     args, _ = parser.parse_known_args(argv)
     return args.stations, args.responses
+
+
+@st.cache_resource(show_spinner=False)
+def git_commit() -> str | None:
+    """The commit of the running code and data, when it runs from a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
 
 
 @st.cache_resource(show_spinner=False)
@@ -216,7 +235,9 @@ def show_station(record: dict, responses: pd.DataFrame) -> None:
         f"{panels.md_text(STATUS_DEFINITIONS.get(str(record['status']), ''))}"
     )
     st.markdown(f"**Summary:** {panels.md_text(record['summary'])}")
-    st.markdown("**Sources:** " + " · ".join(panels.md_link(u) for u in panels.sources_of(record)))
+    st.markdown(
+        "**Sources:** " + " · ".join(panels.md_source(u) for u in panels.sources_of(record))
+    )
     st.markdown(
         "  \n".join(
             f"**{panels.md_text(k)}:** {panels.md_text(v)}"
@@ -238,7 +259,7 @@ def show_timeline(timeline: pd.DataFrame) -> None:
         lines.append(
             f"- **{panels.md_text(r.date)}** · {panels.md_text(kind)} · "
             f"{panels.md_text(r.actor)}: {panels.md_text(r.summary)} "
-            f"({panels.md_link(str(r.source_url))})"
+            f"({panels.md_source(str(r.source_url))})"
         )
     st.markdown("\n".join(lines))
 
@@ -441,6 +462,22 @@ def main() -> None:
         mime="text/csv",
         on_click="ignore",
     )
+    st.download_button(
+        f"Download GeoJSON ({len(shown)} stations)",
+        data=lambda: export.to_geojson_bytes(apply_filters(stations, filters, responses)),
+        file_name=export.export_filename(filters, today, extension="geojson"),
+        mime="application/geo+json",
+        on_click="ignore",
+    )
+    with st.expander("Cite this view"):
+        query = urlencode(to_query(filters))
+        base = (st.context.url or "").split("?", 1)[0]
+        link = f"{base}?{query}" if base and query else base or None
+        st.code(
+            export.citation(query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link),
+            language=None,
+            wrap_lines=True,
+        )
     st.caption(
         "Data: Safeguard Defenders' reports and the news organisations and governments cited "
         "per row; see data/README.md for method, gaps and how to cite. CC BY 4.0."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pandas as pd
@@ -61,3 +62,39 @@ def export_filename(filters: Filters, today: dt.date, extension: str = "csv") ->
     if len(parts) == 2:
         parts.append("all")
     return "_".join(p for p in parts if p)[:180] + f".{extension}"
+
+
+def to_geojson_bytes(df: pd.DataFrame) -> bytes:
+    """A GeoJSON FeatureCollection (RFC 7946) of the rows: a Point per station, every other
+    column a property (text as text; missing values as null)."""
+    features = []
+    columns = [c for c in df.columns if c not in ("latitude", "longitude")]
+    for record in df.to_dict(orient="records"):
+        properties = {c: (None if pd.isna(record[c]) else str(record[c])) for c in columns}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(record["longitude"]), float(record["latitude"])],
+                },
+                "properties": properties,
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+
+
+def citation(
+    filters_query: str, reviewed: str, commit: str | None, now: dt.datetime, link: str | None
+) -> str:
+    """The "cite this view" text: dataset version, filters, export time and the view's link."""
+    version = f"data reviewed {reviewed}" + (f", commit {commit[:12]}" if commit else "")
+    shown = filters_query or "none (all stations)"
+    lines = [
+        'Alleged Chinese overseas police "service stations" dashboard '
+        f"({version}). Filters: {shown}. Viewed {now.strftime('%Y-%m-%d %H:%M UTC')}.",
+    ]
+    if link:
+        lines.append(f"Link: {link}")
+    return "\n".join(lines)

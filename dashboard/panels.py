@@ -78,7 +78,7 @@ def safe_url(url: str) -> str | None:
     percent-encoded so it can sit inside `[text](url)`."""
     if not isinstance(url, str) or not re.fullmatch(URL_PATTERN, url):
         return None
-    return quote(url, safe="/:?#&=%+,;~@!$*'.-_")
+    return quote(url, safe="/:?#&=%+,;@!$*'.-_")
 
 
 def publisher(url: str) -> str:
@@ -87,12 +87,45 @@ def publisher(url: str) -> str:
     return host.removeprefix("www.")
 
 
+_URL_DATE = re.compile(r"/(20\d{2})[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=[/-])")
+ARCHIVE = "https://web.archive.org/web/"
+
+
+def url_date(url: str) -> str | None:
+    """The date a source's address carries (e.g. `/2022/10/26/`), as YYYY-MM-DD or YYYY-MM."""
+    found = _URL_DATE.search(urlsplit(url).path + "/")
+    if not found:
+        return None
+    value = "-".join(part for part in found.groups() if part)
+    try:
+        period(value)
+    except ValueError:
+        return None
+    return value
+
+
+def archive_url(url: str) -> str:
+    """The Internet Archive's copies of a page."""
+    return ARCHIVE + url
+
+
 def md_link(url: str) -> str:
     """A Markdown link to an https source, labelled by its domain; plain text otherwise."""
     target = safe_url(url)
     if target is None:
         return md_text(url) + " (not a valid https link)"
     return f"[{md_text(publisher(url))}]({target})"
+
+
+def md_source(url: str) -> str:
+    """A source with its provenance: publisher link, date where its address gives one, and a
+    link to its archived copies."""
+    target = safe_url(url)
+    if target is None:
+        return md_link(url)
+    dated = url_date(url)
+    when = f" ({md_text(dated)})" if dated else ""
+    return f"{md_link(url)}{when} [\\[archive\\]]({safe_url(archive_url(url))})"
 
 
 def status_counts(stations: pd.DataFrame) -> pd.DataFrame:

@@ -61,3 +61,10 @@ def test_tests_named_in_the_security_page_exist():
         source = (ROOT / path).read_text(encoding="utf-8")
         if test:
             assert f"def {test}(" in source, f"{path}::{test} is named in docs/security.md"
+
+
+def test_data_review_date_matches_the_data_readme():
+    from dashboard.data import DATA_REVIEWED
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert f"**Last reviewed: {DATA_REVIEWED}.**" in readme

@@ -87,3 +87,41 @@ def test_a_carriage_return_inside_a_cell_does_not_split_the_row(stations):
     assert len(rows) == 2
     assert rows[0]["summary"] == "first\rsecond"
     assert rows[0]["name"] == "'\r=1"
+
+
+def test_geojson_has_a_point_per_row_with_every_other_column(stations):
+    import json
+
+    from dashboard.export import to_geojson_bytes
+
+    dutch = stations[stations["country_code"] == "NL"]
+    collection = json.loads(to_geojson_bytes(dutch))
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == len(dutch)
+    first = collection["features"][0]
+    row = dutch.iloc[0]
+    assert first["geometry"] == {
+        "type": "Point",
+        "coordinates": [row["longitude"], row["latitude"]],
+    }
+    assert set(first["properties"]) == set(stations.columns) - {"latitude", "longitude"}
+    assert first["properties"]["station_id"] == row["station_id"]
+
+
+def test_citation_names_version_filters_time_and_link():
+    from dashboard.export import citation
+
+    text = citation(
+        "country=NL",
+        "2026-11-27",
+        "0123456789abcdef",
+        dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC),
+        "https://example.org/?country=NL",
+    )
+    assert "data reviewed 2026-11-27, commit 0123456789ab" in text
+    assert "Filters: country=NL" in text
+    assert "Viewed 2026-11-27 15:00 UTC" in text
+    assert text.endswith("Link: https://example.org/?country=NL")
+    assert "Filters: none (all stations)" in citation(
+        "", "2026-11-27", None, dt.datetime.now(dt.UTC), None
+    )

@@ -90,3 +90,27 @@ def test_table_rows_are_capped_and_carry_the_first_source(stations):
     assert len(rows) == 10
     assert list(rows.columns) == panels.TABLE_COLUMNS
     assert rows.at[0, "source"] == stations.iloc[0]["sources"].split(" ")[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("https://www.irishtimes.com/world/europe/2022/10/26/dutch-ministry/", "2022-10-26"),
+        ("https://www.elconfidencial.com/espana/madrid/2022-11-07/china-policia", "2022-11-07"),
+        ("https://thediplomat.com/2023/06/chinas-overseas-police/", "2023-06"),
+        ("https://www.bbc.co.uk/news/articles/crgndy37n16o", None),
+        ("https://example.org/2022/02/31/not-a-day", None),
+        ("https://example.org/2022/13/01/x", None),
+    ],
+)
+def test_url_date(url, date):
+    assert panels.url_date(url) == date
+
+
+def test_every_source_shows_publisher_date_and_archive_link():
+    url = "https://www.irishtimes.com/world/europe/2022/10/26/dutch-ministry/"
+    line = panels.md_source(url)
+    assert line.startswith(f"[irishtimes\\.com]({url})")
+    assert "(2022\\-10\\-26)" in line
+    assert f"(https://web.archive.org/web/{url})" in line
+    assert panels.md_source("javascript:alert(1)").endswith("(not a valid https link)")

@@ -253,3 +253,26 @@ def test_hovering_a_station_shows_its_name_and_city(session):
     tip = frame.locator(".leaflet-tooltip")
     tip.wait_for()
     assert tip.inner_text() == "Fuzhou Police Overseas Service Station (Dublin) (Dublin, Ireland)"
+
+
+def test_sources_carry_archive_links_and_geojson_downloads(session):
+    import json
+
+    page = session.open("?country=NL&station=nl-rotterdam-1")
+    wait_idle(page)
+    hrefs = page.locator('[data-testid="stMarkdownContainer"] a').evaluate_all(
+        "links => links.map(a => decodeURI(a.href))"
+    )
+    record = STATIONS.set_index("station_id").loc["nl-rotterdam-1"]
+    for url in record["sources"].split():
+        assert "https://web.archive.org/web/" + url in hrefs
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("GeoJSON")).click()
+    assert info.value.suggested_filename.endswith("_country-NL.geojson")
+    with open(info.value.path(), encoding="utf-8") as handle:
+        collection = json.load(handle)
+    assert {f["properties"]["station_id"] for f in collection["features"]} == DUTCH
+    page.get_by_text("Cite this view").click()
+    cite = page.locator('[data-testid="stCode"]').last.inner_text()
+    assert "Filters: country=NL" in cite
+    assert "station=nl-rotterdam-1" in cite
