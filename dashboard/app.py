@@ -244,6 +244,16 @@ def show_station(record: dict, responses: pd.DataFrame) -> None:
             for k, v in panels.station_fields(record)
         )
     )
+    st.markdown("**Status history** (derived; rules in data/README.md)")
+    st.markdown(
+        "\n".join(
+            f"- **{panels.md_text(step['date'])}** · "
+            f"{panels.md_text(STATUS_STYLES[step['status']].label)} · "
+            f"{panels.md_text(step['event'])}"
+            + (f" ({panels.md_link(step['source'])})" if step["source"] else "")
+            for step in panels.status_history(record, responses)
+        )
+    )
     timeline = panels.responses_for_station(responses, record)
     st.markdown(f"**Government responses about it or its country ({len(timeline)})**")
     show_timeline(timeline)

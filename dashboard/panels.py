@@ -243,3 +243,52 @@ def table_rows(stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS) -> pd.DataFr
     head = stations.head(limit)
     first_source = head["sources"].str.split(" ").str[0]
     return head.assign(source=first_source)[TABLE_COLUMNS].reset_index(drop=True)
+
+
+# How a government response moves a station's status in its derived history (see "Status
+# history" in data/README.md). Responses of other types are context, not status changes.
+STATUS_AFTER = {
+    "investigation": "investigating",
+    "raid": "investigating",
+    "closure_order": "closed",
+    "closure": "closed",
+    "denial": "denied",
+    "investigation_closed": "investigation_closed",
+}
+# These concern people; they prosecute a station only when the response names the station.
+STATION_ONLY = {"arrest": "prosecuted", "charge": "prosecuted", "conviction": "prosecuted"}
+
+
+def status_history(record: dict[str, object], responses: pd.DataFrame) -> list[dict[str, str]]:
+    """The station's status over time: its first report, then each dated response about it or
+    its whole country that changes a status, oldest first (rules in data/README.md)."""
+    steps = [
+        {
+            "date": str(record["first_reported_date"]),
+            "status": "reported",
+            "event": f"First reported by {record['first_reported_by']}",
+            "source": sources_of(record)[0] if sources_of(record) else "",
+        }
+    ]
+    ids = responses["station_id"].fillna("")
+    own = ids == record["station_id"]
+    country_wide = (ids == "") & (responses["country_code"] == record["country_code"])
+    reported = period(str(record["first_reported_date"]))[0].replace(day=1)
+    for r in _by_date(responses.loc[own | country_wide]).itertuples():
+        if not own.get(r.Index, False) and period(str(r.date))[1] < reported:
+            continue  # about the country's other stations, before this one was reported
+        status = STATUS_AFTER.get(str(r.response_type))
+        if status is None and str(r.station_id or "") == record["station_id"]:
+            status = STATION_ONLY.get(str(r.response_type))
+        if status is None:
+            continue
+        kind = RESPONSE_TYPE_LABELS.get(str(r.response_type), str(r.response_type))
+        steps.append(
+            {
+                "date": str(r.date),
+                "status": status,
+                "event": f"{kind} ({r.actor})",
+                "source": str(r.source_url),
+            }
+        )
+    return steps

@@ -114,3 +114,51 @@ def test_every_source_shows_publisher_date_and_archive_link():
     assert "(2022\\-10\\-26)" in line
     assert f"(https://web.archive.org/web/{url})" in line
     assert panels.md_source("javascript:alert(1)").endswith("(not a valid https link)")
+
+
+def history(stations, responses, sid):
+    return [
+        (step["date"], step["status"])
+        for step in panels.status_history(panels.station_record(stations, sid), responses)
+    ]
+
+
+def test_status_history_of_the_manhattan_station(stations, responses):
+    assert history(stations, responses, "us-new-york-1") == [
+        ("2022-09-12", "reported"),
+        ("2022-10", "investigating"),
+        ("2023-04-17", "prosecuted"),
+        ("2024-12-18", "prosecuted"),
+    ]
+
+
+def test_country_responses_before_a_station_was_reported_do_not_apply(stations, responses):
+    steps = history(stations, responses, "ca-montreal-1")
+    assert steps[0] == ("2023-03", "reported")
+    assert all(date >= "2023-03" for date, _ in steps)
+    assert steps[-1][1] == "investigation_closed"
+
+
+def test_people_responses_prosecute_only_the_station_they_name():
+    import pandas as pd
+
+    record = {
+        "station_id": "xx-a-1",
+        "country_code": "NL",
+        "first_reported_date": "2022-09",
+        "first_reported_by": "SD",
+        "sources": "https://example.org/a",
+    }
+    rows = pd.DataFrame(
+        {
+            "response_id": ["nl-r01", "nl-r02", "nl-r03"],
+            "country_code": ["NL", "NL", "NL"],
+            "station_id": ["", "", "xx-a-1"],
+            "date": ["2022-10", "2022-11", "2023-01"],
+            "actor": ["A", "B", "C"],
+            "response_type": ["arrest", "closure_order", "statement"],
+            "summary": ["", "", ""],
+            "source_url": ["https://example.org/b"] * 3,
+        }
+    )
+    assert [s["status"] for s in panels.status_history(record, rows)] == ["reported", "closed"]
