@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
-from dashboard import assets, export, maps, panels, sources
+from dashboard import assets, export, history, maps, panels, sources
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, show_value
 from dashboard.filters import (
     Filters,
@@ -182,6 +182,7 @@ def apply_link(filters: Filters, months: list[str]) -> None:
     high = month_of(filters.date_to, months, upper=True) if filters.date_to else months[-1]
     st.session_state["months"] = (low, max(low, high))
     st.session_state["station"] = filters.station
+    st.session_state["asof"] = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
 
 
 def current_filters(months: list[str]) -> Filters:
@@ -197,6 +198,7 @@ def current_filters(months: list[str]) -> Filters:
         date_from=None if low == months[0] else low,
         date_to=None if high == months[-1] else high,
         station=st.session_state.get("station"),
+        as_of=st.session_state["asof"].isoformat() if st.session_state.get("asof") else None,
     )
 
 
@@ -251,7 +253,7 @@ def show_station(record: dict, responses: pd.DataFrame) -> None:
             f"{panels.md_text(STATUS_STYLES[step['status']].label)} · "
             f"{panels.md_text(step['event'])}"
             + (f" ({panels.md_link(step['source'])})" if step["source"] else "")
-            for step in panels.status_history(record, responses)
+            for step in history.status_history(record, responses)
         )
     )
     timeline = panels.responses_for_station(responses, record)
@@ -352,6 +354,15 @@ def main() -> None:
         st.text_input(
             "Search name, city, address, summary", key="q", max_chars=200, placeholder="e.g. Fuzhou"
         )
+        st.date_input(
+            "As of (empty: today)",
+            key="asof",
+            min_value=dt.date(2016, 1, 1),
+            max_value=today,
+            format="YYYY-MM-DD",
+            help="Show the map, counts, panels and table as they stood on that day: only the "
+            "stations reported by then, each with the status its derived history had then.",
+        )
         st.button("Reset filters", on_click=reset_filters, args=(months,))
         st.divider()
         tiles = st.toggle(
@@ -363,7 +374,20 @@ def main() -> None:
         )
 
     filters = current_filters(months)
-    shown = apply_filters(stations, filters, responses)
+
+    def view(
+        stations: pd.DataFrame = stations, responses: pd.DataFrame = responses
+    ) -> pd.DataFrame:
+        """The filtered stations (as of the chosen day, if any): shown, and downloaded."""
+        if not filters.as_of:
+            return apply_filters(stations, filters, responses)
+        day = dt.date.fromisoformat(filters.as_of)
+        then = history.responses_by(responses, day)
+        return apply_filters(history.as_of(stations, then, day), filters, then)
+
+    shown = view()
+    if filters.as_of:
+        responses = history.responses_by(responses, dt.date.fromisoformat(filters.as_of))
     wanted = to_query(filters)
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
@@ -467,14 +491,14 @@ def main() -> None:
     st.download_button(
         f"Download CSV ({len(shown)} stations)",
         # Made only when the button is clicked, from the shared data and this view's filters.
-        data=lambda: export.to_csv_bytes(apply_filters(stations, filters, responses)),
+        data=lambda: export.to_csv_bytes(view()),
         file_name=export.export_filename(filters, today),
         mime="text/csv",
         on_click="ignore",
     )
     st.download_button(
         f"Download GeoJSON ({len(shown)} stations)",
-        data=lambda: export.to_geojson_bytes(apply_filters(stations, filters, responses)),
+        data=lambda: export.to_geojson_bytes(view()),
         file_name=export.export_filename(filters, today, extension="geojson"),
         mime="application/geo+json",
         on_click="ignore",

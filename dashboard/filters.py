@@ -20,6 +20,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     station: str | None = None
+    as_of: str | None = None
 
     def without_station(self) -> Filters:
         return replace(self, station=None)
@@ -65,7 +66,7 @@ def apply_filters(
 
     With no filter the input itself is returned (not a copy): callers never modify it.
     """
-    if filters.without_station() == Filters():
+    if replace(filters, as_of=None).without_station() == Filters():
         return stations
     mask = pd.Series(True, index=stations.index)
     if filters.countries:

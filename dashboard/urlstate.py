@@ -1,7 +1,8 @@
 """The filter state as a query string, and back: parse with notices, serialise canonically.
 
-`?country=NL,CA&status=closed&bureau=Fuzhou&rtype=closure_order&q=text&from=2022-09&to=2023-12
-&station=nl-rotterdam-1`. Unknown parameters and values are dropped with a notice; the rest applies.
+`?country=NL,CA&status=closed&bureau=Fuzhou&rtype=closure_order&q=text&from=2022-09
+&to=2023-12&station=nl-rotterdam-1&asof=2023-01-01`. Unknown parameters and values are
+dropped with a notice; the rest applies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ LIST_PARAMS = {
     "bureau": "bureaus",
     "rtype": "response_types",
 }
-KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station")
+KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,13 @@ def parse_query(
                 notices.append(
                     f"Date {name}={show_value(value)} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored."
                 )
+    as_of = None
+    if "asof" in params:
+        value = _last(params["asof"]).strip()
+        if _DAY.fullmatch(value) and _valid_date(value):
+            as_of = value
+        else:
+            notices.append(f"Date asof={show_value(value)} is not YYYY-MM-DD; ignored.")
     station = None
     if "station" in params:
         value = _last(params["station"]).strip()
@@ -116,6 +125,7 @@ def parse_query(
         date_from=dates["from"],
         date_to=dates["to"],
         station=station,
+        as_of=as_of,
     )
     return filters, notices
 
@@ -145,4 +155,6 @@ def to_query(filters: Filters) -> dict[str, str]:
         out["to"] = filters.date_to
     if filters.station:
         out["station"] = filters.station
+    if filters.as_of:
+        out["asof"] = filters.as_of
     return out

@@ -126,3 +126,10 @@ def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch)
     box.set_value("nl-rotterdam-1-s1").run()
     text = " ".join(m.value for m in at.markdown)
     assert "nl\\-rotterdam\\-1\\-s1" in text
+
+
+def test_as_of_link_shows_the_map_as_it_stood():
+    at = start({"asof": "2022-10-01"})
+    shown, total = showing(at)
+    assert shown == 52
+    assert total >= 95

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import panels
+from dashboard import history, panels
 from dashboard.schema import STATUS_DEFINITIONS
 
 
@@ -116,15 +116,15 @@ def test_every_source_shows_publisher_date_and_archive_link():
     assert panels.md_source("javascript:alert(1)").endswith("(not a valid https link)")
 
 
-def history(stations, responses, sid):
+def steps_of(stations, responses, sid):
     return [
         (step["date"], step["status"])
-        for step in panels.status_history(panels.station_record(stations, sid), responses)
+        for step in history.status_history(panels.station_record(stations, sid), responses)
     ]
 
 
 def test_status_history_of_the_manhattan_station(stations, responses):
-    assert history(stations, responses, "us-new-york-1") == [
+    assert steps_of(stations, responses, "us-new-york-1") == [
         ("2022-09-12", "reported"),
         ("2022-10", "investigating"),
         ("2023-04-17", "prosecuted"),
@@ -133,7 +133,7 @@ def test_status_history_of_the_manhattan_station(stations, responses):
 
 
 def test_country_responses_before_a_station_was_reported_do_not_apply(stations, responses):
-    steps = history(stations, responses, "ca-montreal-1")
+    steps = steps_of(stations, responses, "ca-montreal-1")
     assert steps[0] == ("2023-03", "reported")
     assert all(date >= "2023-03" for date, _ in steps)
     assert steps[-1][1] == "investigation_closed"
@@ -161,4 +161,30 @@ def test_people_responses_prosecute_only_the_station_they_name():
             "source_url": ["https://example.org/b"] * 3,
         }
     )
-    assert [s["status"] for s in panels.status_history(record, rows)] == ["reported", "closed"]
+    assert [s["status"] for s in history.status_history(record, rows)] == ["reported", "closed"]
+
+
+def test_as_of_october_2022_shows_only_the_september_report(stations, responses):
+    import datetime as dt
+
+    then = history.as_of(
+        stations, history.responses_by(responses, dt.date(2022, 10, 1)), dt.date(2022, 10, 1)
+    )
+    assert set(then["listed_in"]) == {"110 Overseas (2022-09)"}
+    assert len(then) == (stations["listed_in"] == "110 Overseas (2022-09)").sum()
+    assert set(then["status"]) == {"reported"}
+
+
+def test_as_of_agrees_with_each_station_history(stations, responses):
+    import datetime as dt
+
+    for day in (dt.date(2022, 11, 15), dt.date(2023, 6, 30), dt.date(2026, 11, 27)):
+        table = history.as_of(stations, history.responses_by(responses, day), day)
+        for record in table.to_dict(orient="records"):
+            full = panels.station_record(stations, record["station_id"])
+            steps = [
+                s
+                for s in history.status_history(full, responses)
+                if history.period(s["date"])[1] <= day
+            ]
+            assert record["status"] == steps[-1]["status"], (record["station_id"], day)

@@ -99,3 +99,12 @@ def test_hostile_text_stays_data():
 
 def test_empty_filters_make_an_empty_query():
     assert to_query(Filters()) == {}
+
+
+def test_asof_parameter():
+    filters, notices = parse_query({"asof": "2022-10-01"}, CHOICES)
+    assert filters.as_of == "2022-10-01"
+    assert notices == []
+    assert to_query(filters) == {"asof": "2022-10-01"}
+    _, notices = parse_query({"asof": "2022-10"}, CHOICES)
+    assert any("asof='2022-10'" in n for n in notices)

@@ -276,3 +276,12 @@ def test_sources_carry_archive_links_and_geojson_downloads(session):
     cite = page.locator('[data-testid="stCode"]').last.inner_text()
     assert "Filters: country=NL" in cite
     assert "station=nl-rotterdam-1" in cite
+
+
+def test_as_of_link_shows_only_the_stations_reported_by_then(session):
+    september = (STATIONS["listed_in"] == "110 Overseas (2022-09)").sum()
+    page = session.open("?asof=2022-10-01")
+    wait_idle(page)
+    assert showing(page) == (september, len(STATIONS))
+    wait_markers(page, int(september))
+    assert query_of(page)["asof"] == ["2022-10-01"]

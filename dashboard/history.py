@@ -1,0 +1,106 @@
+"""A station's status over time, derived from the data, and the whole table as of a date.
+
+The rules are written in data/README.md ("Status history").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard.filters import period
+from dashboard.panels import RESPONSE_TYPE_LABELS, _by_date, sources_of
+
+# How a government response moves a station's status in its derived history (see "Status
+# history" in data/README.md). Responses of other types are context, not status changes.
+STATUS_AFTER = {
+    "investigation": "investigating",
+    "raid": "investigating",
+    "closure_order": "closed",
+    "closure": "closed",
+    "denial": "denied",
+    "investigation_closed": "investigation_closed",
+}
+# These concern people; they prosecute a station only when the response names the station.
+STATION_ONLY = {"arrest": "prosecuted", "charge": "prosecuted", "conviction": "prosecuted"}
+
+
+def status_history(record: dict[str, object], responses: pd.DataFrame) -> list[dict[str, str]]:
+    """The station's status over time: its first report, then each dated response about it or
+    its whole country that changes a status, oldest first (rules in data/README.md)."""
+    steps = [
+        {
+            "date": str(record["first_reported_date"]),
+            "status": "reported",
+            "event": f"First reported by {record['first_reported_by']}",
+            "source": sources_of(record)[0] if sources_of(record) else "",
+        }
+    ]
+    ids = responses["station_id"].fillna("")
+    own = ids == record["station_id"]
+    country_wide = (ids == "") & (responses["country_code"] == record["country_code"])
+    reported = period(str(record["first_reported_date"]))[0].replace(day=1)
+    for r in _by_date(responses.loc[own | country_wide]).itertuples():
+        if not own.get(r.Index, False) and period(str(r.date))[1] < reported:
+            continue  # about the country's other stations, before this one was reported
+        status = STATUS_AFTER.get(str(r.response_type))
+        if status is None and str(r.station_id or "") == record["station_id"]:
+            status = STATION_ONLY.get(str(r.response_type))
+        if status is None:
+            continue
+        kind = RESPONSE_TYPE_LABELS.get(str(r.response_type), str(r.response_type))
+        steps.append(
+            {
+                "date": str(r.date),
+                "status": status,
+                "event": f"{kind} ({r.actor})",
+                "source": str(r.source_url),
+            }
+        )
+    return steps
+
+
+def as_of(stations: pd.DataFrame, responses: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The stations as they stood on `day`: only those surely reported by then (a partial date
+    counts from its last day), each with the status and status date its history had then.
+
+    Same rules as `status_history`, computed for every station at once: the status-changing
+    responses are read once, grouped by country, instead of once per station.
+    """
+    ends = stations["first_reported_date"].map(lambda v: period(str(v))[1])
+    known = stations.loc[(ends <= day).to_numpy()]
+    events: dict[str, list[tuple[dt.date, dt.date, str, str, str]]] = {}
+    for r in _by_date(responses).itertuples(index=False):
+        kind = str(r.response_type)
+        station = "" if pd.isna(r.station_id) else str(r.station_id)
+        status = STATUS_AFTER.get(kind) or (STATION_ONLY.get(kind) if station else None)
+        start, end = period(str(r.date))
+        if status and end <= day:
+            events.setdefault(str(r.country_code), []).append(
+                (start, end, station, status, str(r.date))
+            )
+    statuses, dates = [], []
+    for sid, code, first in zip(
+        known["station_id"], known["country_code"], known["first_reported_date"], strict=True
+    ):
+        reported = period(str(first))[0].replace(day=1)
+        status, date = "reported", str(first)
+        for _start, end, station, new_status, when in events.get(str(code), []):
+            if station and station != sid:
+                continue
+            if not station and end < reported:
+                continue
+            status, date = new_status, when
+        statuses.append(status)
+        dates.append(date)
+    return known.assign(
+        status=pd.array(statuses, dtype=known["status"].dtype),
+        status_date=pd.array(dates, dtype=known["status_date"].dtype),
+    )
+
+
+def responses_by(responses: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The responses surely made by `day` (a partial date counts from its last day)."""
+    ends = responses["date"].map(lambda v: period(str(v))[1])
+    return responses.loc[(ends <= day).to_numpy()]
