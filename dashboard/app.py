@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
-from dashboard import assets, export, history, maps, panels, sources
+from dashboard import assets, export, geocode, history, maps, panels, places, sources
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, show_value
 from dashboard.filters import (
     Filters,
@@ -62,6 +62,12 @@ def git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None
+
+
+@st.cache_resource(show_spinner="Looking up the place...", max_entries=256)
+def find_place(name: str, origin: str, _stations: pd.DataFrame) -> places.Place | str:
+    """A place by name, once per name and data (lookups may go online: OpenStreetMap)."""
+    return places.resolve_place(name, _stations, online=geocode.NominatimGeocoder(timeout=3))
 
 
 @st.cache_resource(show_spinner=False)
@@ -183,6 +189,8 @@ def apply_link(filters: Filters, months: list[str]) -> None:
     st.session_state["months"] = (low, max(low, high))
     st.session_state["station"] = filters.station
     st.session_state["asof"] = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
+    st.session_state["near"] = filters.near or ""
+    st.session_state["km"] = float(filters.km or places.DEFAULT_KM)
 
 
 def current_filters(months: list[str]) -> Filters:
@@ -199,6 +207,10 @@ def current_filters(months: list[str]) -> Filters:
         date_to=None if high == months[-1] else high,
         station=st.session_state.get("station"),
         as_of=st.session_state["asof"].isoformat() if st.session_state.get("asof") else None,
+        near=" ".join(str(st.session_state.get("near") or "").split()) or None,
+        km=float(st.session_state.get("km") or places.DEFAULT_KM)
+        if st.session_state.get("near")
+        else None,
     )
 
 
@@ -363,6 +375,16 @@ def main() -> None:
             help="Show the map, counts, panels and table as they stood on that day: only the "
             "stations reported by then, each with the status its derived history had then.",
         )
+        near_col, km_col = st.columns([3, 2])
+        near_col.text_input(
+            "Near a place",
+            key="near",
+            max_chars=100,
+            placeholder="e.g. Amsterdam",
+            help="A city of the data, or any city of the offline gazetteer; other places are "
+            "looked up online (OpenStreetMap) when the server has a network.",
+        )
+        km_col.number_input("within km", key="km", min_value=1.0, max_value=20000.0, step=10.0)
         st.button("Reset filters", on_click=reset_filters, args=(months,))
         st.divider()
         tiles = st.toggle(
@@ -386,6 +408,16 @@ def main() -> None:
         return apply_filters(history.as_of(stations, then, day), filters, then)
 
     shown = view()
+    if filters.near:
+        place = find_place(filters.near, data.stations_origin, stations)
+        if isinstance(place, str):
+            st.warning(panels.md_text(place) + " The distance filter is not applied.")
+        else:
+            shown = places.within(shown, place, float(filters.km or places.DEFAULT_KM))
+            st.caption(
+                f"Within {filters.km:g} km of {panels.md_text(place.name)} "
+                f"({place.latitude:.3f}, {place.longitude:.3f}; found in the {place.how})."
+            )
     if filters.as_of:
         responses = history.responses_by(responses, dt.date.fromisoformat(filters.as_of))
     wanted = to_query(filters)

@@ -21,6 +21,8 @@ class Filters:
     date_to: str | None = None
     station: str | None = None
     as_of: str | None = None
+    near: str | None = None
+    km: float | None = None
 
     def without_station(self) -> Filters:
         return replace(self, station=None)
@@ -66,7 +68,7 @@ def apply_filters(
 
     With no filter the input itself is returned (not a copy): callers never modify it.
     """
-    if replace(filters, as_of=None).without_station() == Filters():
+    if replace(filters, as_of=None, near=None, km=None).without_station() == Filters():
         return stations
     mask = pd.Series(True, index=stations.index)
     if filters.countries:

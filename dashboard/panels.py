@@ -242,4 +242,5 @@ def table_rows(stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS) -> pd.DataFr
     """The table's rows: the first `limit` stations, its columns, and each one's first source."""
     head = stations.head(limit)
     first_source = head["sources"].str.split(" ").str[0]
-    return head.assign(source=first_source)[TABLE_COLUMNS].reset_index(drop=True)
+    columns = (["distance_km"] if "distance_km" in head.columns else []) + TABLE_COLUMNS
+    return head.assign(source=first_source)[columns].reset_index(drop=True)

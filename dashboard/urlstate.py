@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dashboard.data import show_value
 from dashboard.filters import Filters, period
+from dashboard.places import DEFAULT_KM, MAX_KM
 
 MAX_QUERY_LENGTH = 200
 MAX_PARAM_VALUES = 300
@@ -24,7 +25,8 @@ LIST_PARAMS = {
     "bureau": "bureaus",
     "rtype": "response_types",
 }
-KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof")
+KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof", "near", "km")
+MAX_PLACE_LENGTH = 100
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -109,6 +111,22 @@ def parse_query(
             as_of = value
         else:
             notices.append(f"Date asof={show_value(value)} is not YYYY-MM-DD; ignored.")
+    near, km = None, None
+    if "near" in params:
+        near = " ".join(_last(params["near"]).split())[:MAX_PLACE_LENGTH] or None
+    if "km" in params:
+        value = _last(params["km"]).strip()
+        try:
+            km = float(value)
+        except ValueError:
+            km = None
+        if km is None or not (0 < km <= MAX_KM) or km != km:
+            notices.append(f"Distance km={show_value(value)} is not a number of km up to 20000.")
+            km = None
+    if near and km is None:
+        km = DEFAULT_KM
+    if km is not None and not near:
+        km = None
     station = None
     if "station" in params:
         value = _last(params["station"]).strip()
@@ -126,6 +144,8 @@ def parse_query(
         date_to=dates["to"],
         station=station,
         as_of=as_of,
+        near=near,
+        km=km,
     )
     return filters, notices
 
@@ -157,4 +177,7 @@ def to_query(filters: Filters) -> dict[str, str]:
         out["station"] = filters.station
     if filters.as_of:
         out["asof"] = filters.as_of
+    if filters.near:
+        out["near"] = filters.near
+        out["km"] = f"{filters.km:g}"
     return out

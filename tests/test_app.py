@@ -133,3 +133,17 @@ def test_as_of_link_shows_the_map_as_it_stood():
     shown, total = showing(at)
     assert shown == 52
     assert total >= 95
+
+
+def test_near_a_place_link_keeps_stations_within_the_distance():
+    at = start({"near": "Amsterdam", "km": "60"})
+    assert showing(at)[0] == 2
+    at = start({"near": "Amsterdam", "km": "50"})
+    assert showing(at)[0] == 1
+
+
+def test_unknown_place_offline_gives_a_notice_not_an_error():
+    at = start({"near": "Nowhereville-on-Sea-xyz"})
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "not applied" in warnings
+    assert showing(at)[0] == showing(at)[1]

@@ -108,3 +108,11 @@ def test_asof_parameter():
     assert to_query(filters) == {"asof": "2022-10-01"}
     _, notices = parse_query({"asof": "2022-10"}, CHOICES)
     assert any("asof='2022-10'" in n for n in notices)
+
+
+def test_near_and_km_round_trip_and_bad_km_gives_a_notice():
+    filters = Filters(near="Amsterdam", km=60.0)
+    assert parse_query(to_query(filters), CHOICES) == (filters, [])
+    parsed, notices = parse_query({"near": "Amsterdam", "km": "lots"}, CHOICES)
+    assert parsed.km == 50.0
+    assert any("km='lots'" in n for n in notices)

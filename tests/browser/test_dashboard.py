@@ -285,3 +285,14 @@ def test_as_of_link_shows_only_the_stations_reported_by_then(session):
     assert showing(page) == (september, len(STATIONS))
     wait_markers(page, int(september))
     assert query_of(page)["asof"] == ["2022-10-01"]
+
+
+def test_near_a_place_link_counts_and_draws_the_nearby_stations(session):
+    page = session.open("?near=Amsterdam&km=60")
+    wait_idle(page)
+    assert showing(page)[0] == 2
+    wait_markers(page, 2)
+    cells = station_table(page).evaluate(
+        "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
+    )
+    assert {"nl-amsterdam-1", "nl-rotterdam-1", "0", "57.5"} <= set(cells)  # ids and km
