@@ -452,7 +452,9 @@ def main() -> None:
             "the country's centre: only the country is known. Clusters open as you zoom in."
         )
     with panel_col:
-        status_tab, responses_tab = st.tabs(["Reporting status", "Government responses"])
+        status_tab, responses_tab, country_tab = st.tabs(
+            ["Reporting status", "Government responses", "By country"]
+        )
         with status_tab:
             st.dataframe(panels.status_counts(shown), hide_index=True, width="stretch")
             if len(shown) <= panels.PICKER_MAX_STATIONS:
@@ -486,6 +488,9 @@ def main() -> None:
             record = panels.station_record(stations, filters.station) if filters.station else None
             if record:
                 show_station(record, responses)
+        with country_tab:
+            st.caption("Everything the map shows, per country, as text.")
+            st.dataframe(panels.country_summary(shown, responses), hide_index=True, width="stretch")
         with responses_tab:
             for _code, country, timeline in panels.country_timelines(responses, shown):
                 with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):

@@ -244,3 +244,30 @@ def table_rows(stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS) -> pd.DataFr
     first_source = head["sources"].str.split(" ").str[0]
     columns = (["distance_km"] if "distance_km" in head.columns else []) + TABLE_COLUMNS
     return head.assign(source=first_source)[columns].reset_index(drop=True)
+
+
+def country_summary(stations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """One line per country, in words: what the map shows there, readable without the map."""
+    rows = []
+    ordered = _by_date(responses)
+    for country, group in stations.groupby("country", sort=True):
+        counts = group["status"].value_counts()
+        statuses = ", ".join(
+            f"{int(counts[s])} {s.replace('_', ' ')}" for s in STATUS_DEFINITIONS if s in counts
+        )
+        acts = ordered.loc[ordered["country_code"].isin(set(group["country_code"]))]
+        latest = acts.iloc[-1] if len(acts) else None
+        rows.append(
+            {
+                "country": str(country),
+                "stations": len(group),
+                "by status": statuses,
+                "approximate (country only)": int((group["location_precision"] == "country").sum()),
+                "government responses": len(acts),
+                "latest response": ""
+                if latest is None
+                else f"{latest['date']}: {RESPONSE_TYPE_LABELS.get(str(latest['response_type']))}"
+                f" ({latest['actor']})",
+            }
+        )
+    return pd.DataFrame(rows)

@@ -188,3 +188,12 @@ def test_as_of_agrees_with_each_station_history(stations, responses):
                 if history.period(s["date"])[1] <= day
             ]
             assert record["status"] == steps[-1]["status"], (record["station_id"], day)
+
+
+def test_country_summary_says_in_words_what_the_map_shows(stations, responses):
+    summary = panels.country_summary(stations, responses).set_index("country")
+    assert summary["stations"].sum() == len(stations)
+    assert summary.loc["Netherlands", "stations"] == 2
+    assert summary.loc["Netherlands", "by status"] == "1 closed, 1 denied"
+    assert summary.loc["Italy", "approximate (country only)"] == 4
+    assert summary.loc["United States", "latest response"].startswith("2024-12-18: Conviction")

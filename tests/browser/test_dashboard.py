@@ -296,3 +296,18 @@ def test_near_a_place_link_counts_and_draws_the_nearby_stations(session):
         "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
     )
     assert {"nl-amsterdam-1", "nl-rotterdam-1", "0", "57.5"} <= set(cells)  # ids and km
+
+
+def test_by_country_tab_reads_the_map_as_text(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    tab = page.get_by_role("tab", name="By country")
+    tab.focus()
+    page.keyboard.press("Enter")
+    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="by status").first
+    table.locator("table td").first.wait_for(state="attached")
+    cells = table.evaluate(
+        "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
+    )
+    assert "Netherlands" in cells
+    assert "1 closed, 1 denied" in cells
