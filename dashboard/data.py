@@ -377,11 +377,13 @@ def _read_with_arrow(data: bytes) -> tuple[list[str], pd.DataFrame] | None:
     from pyarrow import csv as pacsv
 
     body = data.removeprefix(b"\xef\xbb\xbf")
-    if len(body) < FAST_PATH_BYTES or b"\r" in body.replace(b"\r\n", b"\n"):
+    if len(body) < FAST_PATH_BYTES:
         return None
-    lines = body.replace(b"\r\n", b"\n").rstrip(b"\n").split(b"\n", 1)
-    header = next(csv.reader([lines[0].decode("utf-8")]), [])
-    if not header or len(set(header)) != len(header) or b"\n\n" in body.replace(b"\r\n", b"\n"):
+    unix = body.replace(b"\r\n", b"\n")  # once: the file may be large
+    if b"\r" in unix or b"\n\n" in unix:
+        return None
+    header = next(csv.reader([unix.split(b"\n", 1)[0].decode("utf-8")]), [])
+    if not header or len(set(header)) != len(header):
         return None
     try:
         arrow = pacsv.read_csv(
