@@ -397,29 +397,30 @@ def main() -> None:
 
     filters = current_filters(months)
 
+    day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
+    if day:
+        responses = history.responses_by(responses, day)
+    place = find_place(filters.near, data.stations_origin, stations) if filters.near else None
+    if isinstance(place, str):
+        st.warning(panels.md_text(place) + " The distance filter is not applied.")
+        place = None
+
     def view(
         stations: pd.DataFrame = stations, responses: pd.DataFrame = responses
     ) -> pd.DataFrame:
-        """The filtered stations (as of the chosen day, if any): shown, and downloaded."""
-        if not filters.as_of:
-            return apply_filters(stations, filters, responses)
-        day = dt.date.fromisoformat(filters.as_of)
-        then = history.responses_by(responses, day)
-        return apply_filters(history.as_of(stations, then, day), filters, then)
+        """The stations of this view (as of the day, filtered, near the place): the same rows
+        are shown and downloaded."""
+        rows = apply_filters(
+            history.as_of(stations, responses, day) if day else stations, filters, responses
+        )
+        return places.within(rows, place, float(filters.km or places.DEFAULT_KM)) if place else rows
 
     shown = view()
-    if filters.near:
-        place = find_place(filters.near, data.stations_origin, stations)
-        if isinstance(place, str):
-            st.warning(panels.md_text(place) + " The distance filter is not applied.")
-        else:
-            shown = places.within(shown, place, float(filters.km or places.DEFAULT_KM))
-            st.caption(
-                f"Within {filters.km:g} km of {panels.md_text(place.name)} "
-                f"({place.latitude:.3f}, {place.longitude:.3f}; found in the {place.how})."
-            )
-    if filters.as_of:
-        responses = history.responses_by(responses, dt.date.fromisoformat(filters.as_of))
+    if place:
+        st.caption(
+            f"Within {filters.km:g} km of {panels.md_text(place.name)} "
+            f"({place.latitude:.3f}, {place.longitude:.3f}; found in the {place.how})."
+        )
     wanted = to_query(filters)
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)

@@ -311,3 +311,14 @@ def test_by_country_tab_reads_the_map_as_text(session):
     )
     assert "Netherlands" in cells
     assert "1 closed, 1 denied" in cells
+
+
+def test_download_near_a_place_holds_the_rows_shown(session):
+    page = session.open("?near=Amsterdam&km=50")
+    wait_idle(page)
+    assert showing(page)[0] == 1
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("CSV")).click()
+    with open(info.value.path(), encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["station_id"] for r in rows] == ["nl-amsterdam-1"]
