@@ -30,13 +30,18 @@ from dashboard.filters import (
     months_between,
     showing_text,
 )
-from dashboard.maps import STATUS_STYLES
-from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
-from dashboard.urlstate import Choices, parse_query, to_query
-
-st.set_page_config(
-    page_title="Alleged Chinese overseas police stations", page_icon=None, layout="wide"
+from dashboard.i18n import (
+    LANGUAGES,
+    Msg,
+    bureau_label,
+    language,
+    msg,
+    response_label,
+    status_label,
+    t,
 )
+from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
+from dashboard.urlstate import Choices, parse_language, parse_query, to_query
 
 
 def cli_paths(argv: list[str]) -> tuple[Path, Path]:
@@ -64,10 +69,13 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-@st.cache_resource(show_spinner="Looking up the place...", max_entries=256)
-def find_place(name: str, origin: str, _stations: pd.DataFrame) -> places.Place | str:
-    """A place by name, once per name and data (lookups may go online: OpenStreetMap)."""
-    return places.resolve_place(name, _stations, online=geocode.NominatimGeocoder(timeout=3))
+@st.cache_resource(show_spinner=False, max_entries=256)
+def find_place(name: str, origin: str, _stations: pd.DataFrame) -> places.Place | Msg:
+    """A place by name, once per name and data. Unknown names are looked up online
+    (OpenStreetMap's Nominatim) unless DASHBOARD_OFFLINE=1."""
+    offline = os.environ.get("DASHBOARD_OFFLINE", "") not in ("", "0")
+    online = None if offline else geocode.NominatimGeocoder(timeout=3)
+    return places.resolve_place(name, _stations, online=online)
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,7 +86,7 @@ def prepare_assets() -> None:
 # cache_resource, not cache_data: every session shares the one validated copy (cache_data would
 # hand each session its own unpickled copy, megabytes per session on large files). Nothing
 # downstream modifies these frames; the filters and panels only read them.
-@st.cache_resource(show_spinner="Checking the data...", max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def load(
     stations_path: str,
     responses_path: str,
@@ -107,20 +115,27 @@ def load(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def chart_spec(frame: pd.DataFrame, kind: str) -> dict:
+def chart_spec(frame: pd.DataFrame, kind: str, lang: str) -> dict:
     """The Vega-Lite spec of an Altair chart, built once per distinct data (Altair's schema
     validation costs more than the rest of a rerun)."""
     if kind == "per_country":
         chart = (
-            alt.Chart(frame, title="Stations per country (filtered)")
+            alt.Chart(frame, title=t("chart_per_country", lang))
             .mark_bar()
-            .encode(x="stations:Q", y=alt.Y("country:N", sort="-x", title=None))
+            .encode(
+                x=alt.X("stations:Q", title=t("chart_stations", lang)),
+                y=alt.Y("country:N", sort="-x", title=None),
+            )
         )
     else:
         chart = (
-            alt.Chart(frame, title="Government responses per year")
+            alt.Chart(frame, title=t("chart_per_year", lang))
             .mark_bar()
-            .encode(x="year:O", y="responses:Q", color=alt.Color("type:N", title="Type"))
+            .encode(
+                x=alt.X("year:O", title=t("chart_year", lang)),
+                y=alt.Y("responses:Q", title=t("chart_responses", lang)),
+                color=alt.Color("type:N", title=t("chart_type", lang)),
+            )
         )
     return chart.to_dict()
 
@@ -138,20 +153,32 @@ def forget_uploads() -> None:
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
 
 
-def show_problem(problem: str) -> None:
+def show_problem(problem: str, lang: str) -> None:
     head, _, rest = problem.partition("\n")
-    st.error(f"Not used: {panels.md_text(head)}. The data in use before stays in use.")
+    st.error(t("not_used", lang, problem=panels.md_text(head)))
+    if t("problems_english", lang):
+        st.caption(t("problems_english", lang))
     lines = rest.splitlines()
     shown = "\n".join(lines[:MAX_PROBLEM_LINES])
     if len(lines) > MAX_PROBLEM_LINES:
-        shown += f"\n  … and {len(lines) - MAX_PROBLEM_LINES:,} more (download the full list)"
+        more = t("more_problems", lang, count=f"{len(lines) - MAX_PROBLEM_LINES:,}")
+        shown += f"\n  {more}"
     st.code(shown, language=None)
     if len(lines) > MAX_PROBLEM_LINES:
-        st.download_button("Download the full list of problems", problem, "problems.txt")
+        st.download_button(t("download_problems", lang), problem, "problems.txt")
 
 
 MAX_PROBLEM_LINES = 1000
 BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
+
+
+def origin_text(origin: str, lang: str) -> str:
+    """Where data came from, in words (file names stay as they are)."""
+    if origin.startswith("the bundled "):
+        return t("origin_bundled", lang, name=origin.removeprefix("the bundled "))
+    if origin == "no responses":
+        return t("origin_none", lang)
+    return origin
 
 
 def keep_valid_choices(choices: Choices, months: list[str]) -> None:
@@ -235,97 +262,113 @@ def select_from_list() -> None:
     if picked and picked not in known:
         st.session_state["notices"] = [
             *st.session_state.get("notices", []),
-            f"Station {show_value(picked)} is not in the data.",
+            msg("station_not_in_data", id=show_value(picked)),
         ]
 
 
-def show_station(record: dict, responses: pd.DataFrame) -> None:
-    style = STATUS_STYLES.get(str(record["status"]))
+def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
+    code = str(record["status"])
     st.markdown(f"#### {panels.md_text(record['name'])}")
-    label = style.label if style else record["status"]
+    meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
     st.markdown(
-        f"**Status:** {panels.md_text(label)} ({panels.md_text(record['status'])}, "
-        f"{panels.md_text(record['status_date'])}): "
-        f"{panels.md_text(STATUS_DEFINITIONS.get(str(record['status']), ''))}"
+        f"**{t('status_line', lang)}:** {panels.md_text(status_label(code, lang))} "
+        f"({panels.md_text(code)}, {panels.md_text(record['status_date'])}): "
+        f"{panels.md_text(meaning)}"
     )
-    st.markdown(f"**Summary:** {panels.md_text(record['summary'])}")
+    st.markdown(f"**{t('summary', lang)}:** {panels.md_text(record['summary'])}")
     st.markdown(
-        "**Sources:** " + " · ".join(panels.md_source(u) for u in panels.sources_of(record))
+        f"**{t('sources', lang)}:** "
+        + " · ".join(panels.md_source(u, lang) for u in panels.sources_of(record))
     )
     st.markdown(
         "  \n".join(
             f"**{panels.md_text(k)}:** {panels.md_text(v)}"
-            for k, v in panels.station_fields(record)
+            for k, v in panels.station_fields(record, lang)
         )
     )
-    st.markdown("**Status history** (derived; rules in data/README.md)")
+    st.markdown(f"**{panels.md_text(t('status_history', lang))}**")
     st.markdown(
         "\n".join(
             f"- **{panels.md_text(step['date'])}** · "
-            f"{panels.md_text(STATUS_STYLES[step['status']].label)} · "
+            f"{panels.md_text(status_label(step['status'], lang))} · "
             f"{panels.md_text(step['event'])}"
-            + (f" ({panels.md_link(step['source'])})" if step["source"] else "")
-            for step in history.status_history(record, responses)
+            + (f" ({panels.md_link(step['source'], lang)})" if step["source"] else "")
+            for step in history.status_history(record, responses, lang)
         )
     )
     timeline = panels.responses_for_station(responses, record)
-    st.markdown(f"**Government responses about it or its country ({len(timeline)})**")
-    show_timeline(timeline)
+    st.markdown(f"**{t('responses_about', lang, count=len(timeline))}**")
+    show_timeline(timeline, lang)
 
 
-def show_timeline(timeline: pd.DataFrame) -> None:
+def show_timeline(timeline: pd.DataFrame, lang: str) -> None:
     if timeline.empty:
-        st.caption("No government response recorded.")
+        st.caption(t("no_response", lang))
         return
     lines = []
     for r in timeline.itertuples(index=False):
-        kind = panels.RESPONSE_TYPE_LABELS.get(str(r.response_type), str(r.response_type))
+        kind = response_label(str(r.response_type), lang)
         lines.append(
             f"- **{panels.md_text(r.date)}** · {panels.md_text(kind)} · "
             f"{panels.md_text(r.actor)}: {panels.md_text(r.summary)} "
-            f"({panels.md_source(str(r.source_url))})"
+            f"({panels.md_source(str(r.source_url), lang)})"
         )
     st.markdown("\n".join(lines))
+
+
+def choose_language() -> str:
+    """The interface language: from the link on a session's first run, then the switch."""
+    if "lang" not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        st.session_state["lang"], st.session_state["lang_notices"] = parse_language(params)
+    st.sidebar.radio(
+        "Language / 语言",
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="lang",
+        horizontal=True,
+    )
+    return language(st.session_state.get("lang"))
 
 
 def main() -> None:
     started = time.perf_counter()
     prepare_assets()
+    lang = choose_language()
+    st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
     stations_path, responses_path = cli_paths(sys.argv[1:])
     filter_area = st.sidebar.container()
-    with st.sidebar.expander("Use your own files", expanded=False):
-        st.caption(
-            "CSV files of the same schema as the bundled data (see data/README.md), up to 5 MB "
-            "each. They are checked, kept in memory for your session only, and never saved."
-        )
+    with st.sidebar.expander(t("own_files", lang), expanded=False):
+        st.caption(t("own_files_help", lang))
         round_ = st.session_state.get("upload_round", 0)
-        stations_upload = uploaded(f"stations_file_{round_}", "Stations CSV")
-        responses_upload = uploaded(f"responses_file_{round_}", "Responses CSV")
-        st.button("Back to the bundled data", on_click=forget_uploads)
-    data, choices = load(
-        str(stations_path),
-        str(responses_path),
-        file_stamp(stations_path, responses_path),
-        stations_upload,
-        responses_upload,
-    )
+        stations_upload = uploaded(f"stations_file_{round_}", t("stations_csv", lang))
+        responses_upload = uploaded(f"responses_file_{round_}", t("responses_csv", lang))
+        st.button(t("back_to_bundled", lang), on_click=forget_uploads)
+    with st.spinner(t("checking", lang)):
+        data, choices = load(
+            str(stations_path),
+            str(responses_path),
+            file_stamp(stations_path, responses_path),
+            stations_upload,
+            responses_upload,
+        )
     stations, responses, orphans = data.stations, data.responses, data.orphans
-    st.title("Alleged Chinese overseas police “service stations”")
+    st.title(t("title", lang))
     for problem in data.problems:
-        show_problem(problem)
+        show_problem(problem, lang)
     if stations is None:
         st.stop()
     if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
         st.info(
-            f"Showing stations from {panels.md_text(data.stations_origin)} and responses from "
-            f"{panels.md_text(data.responses_origin)}."
+            t(
+                "origin_note",
+                lang,
+                stations=panels.md_text(origin_text(data.stations_origin, lang)),
+                responses=panels.md_text(origin_text(data.responses_origin, lang)),
+            )
         )
     if not st.get_option("server.enableStaticServing"):
-        st.error(
-            "Static file serving is off, so the map cannot load. Start the app from the "
-            "repository root (where .streamlit/config.toml is) or pass "
-            "--server.enableStaticServing true."
-        )
+        st.error(t("static_off", lang))
 
     today = dt.date.today()
     first = str(stations["first_reported_date"].min())
@@ -337,62 +380,71 @@ def main() -> None:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         linked, notices = parse_query(params, choices)
         apply_link(linked, months)
-        st.session_state["notices"] = notices
+        st.session_state["notices"] = [*st.session_state.get("lang_notices", []), *notices]
         st.session_state["initialised"] = True
 
     counts = country_counts(stations)
     with filter_area:
-        st.header("Filters")
+        st.header(t("filters", lang))
         st.multiselect(
-            "Country",
+            t("country", lang),
             options=sorted(names.index, key=lambda c: str(names[c])),
             format_func=lambda c: f"{names[c]} ({counts.get(c, 0)})",
             key="countries",
+            placeholder=t("choose_options", lang),
         )
         st.multiselect(
-            "Status",
+            t("status", lang),
             options=list(STATUS_DEFINITIONS),
-            format_func=lambda s: STATUS_STYLES[s].label,
+            format_func=lambda s: status_label(s, lang),
             key="statuses",
+            placeholder=t("choose_options", lang),
         )
-        st.multiselect("Operating bureau (as reported)", list(BUREAU_DEFINITIONS), key="bureaus")
         st.multiselect(
-            "Countries whose government did…",
-            options=list(RESPONSE_TYPE_DEFINITIONS),
-            format_func=lambda t: panels.RESPONSE_TYPE_LABELS[t],
-            key="rtypes",
+            t("bureau", lang),
+            list(BUREAU_DEFINITIONS),
+            format_func=lambda b: bureau_label(b, lang),
+            key="bureaus",
+            placeholder=t("choose_options", lang),
         )
-        st.select_slider("First reported between", options=months, key="months")
+        st.multiselect(
+            t("rtypes", lang),
+            options=list(RESPONSE_TYPE_DEFINITIONS),
+            format_func=lambda r: response_label(r, lang),
+            key="rtypes",
+            placeholder=t("choose_options", lang),
+        )
+        st.select_slider(t("months", lang), options=months, key="months")
         st.text_input(
-            "Search name, city, address, summary", key="q", max_chars=200, placeholder="e.g. Fuzhou"
+            t("search", lang),
+            key="q",
+            max_chars=200,
+            placeholder=t("search_placeholder", lang),
         )
         st.date_input(
-            "As of (empty: today)",
+            t("asof", lang),
             key="asof",
             min_value=dt.date(2016, 1, 1),
             max_value=today,
             format="YYYY-MM-DD",
-            help="Show the map, counts, panels and table as they stood on that day: only the "
-            "stations reported by then, each with the status its derived history had then.",
+            help=t("asof_help", lang),
         )
         near_col, km_col = st.columns([3, 2])
         near_col.text_input(
-            "Near a place",
+            t("near", lang),
             key="near",
             max_chars=100,
-            placeholder="e.g. Amsterdam",
-            help="A city of the data, or any city of the offline gazetteer; other places are "
-            "looked up online (OpenStreetMap) when the server has a network.",
+            placeholder=t("near_placeholder", lang),
+            help=t("near_help", lang),
         )
-        km_col.number_input("within km", key="km", min_value=1.0, max_value=20000.0, step=10.0)
-        st.button("Reset filters", on_click=reset_filters, args=(months,))
+        km_col.number_input(t("km", lang), key="km", min_value=1.0, max_value=20000.0, step=10.0)
+        st.button(t("reset", lang), on_click=reset_filters, args=(months,))
         st.divider()
         tiles = st.toggle(
-            "Load map tiles from OpenStreetMap",
+            t("tiles", lang),
             value=True,
             key="tiles",
-            help="Off: the page requests nothing from any other site; the map shows country "
-            "outlines served by this app.",
+            help=t("tiles_help", lang),
         )
 
     filters = current_filters(months)
@@ -400,9 +452,12 @@ def main() -> None:
     day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
     if day:
         responses = history.responses_by(responses, day)
-    place = find_place(filters.near, data.stations_origin, stations) if filters.near else None
-    if isinstance(place, str):
-        st.warning(panels.md_text(place) + " The distance filter is not applied.")
+    place = None
+    if filters.near:
+        with st.spinner(t("looking_up", lang)):
+            place = find_place(filters.near, data.stations_origin, stations)
+    if isinstance(place, Msg):
+        st.warning(panels.md_text(t("near_not_applied", lang, why=place.text(lang))))
         place = None
 
     def view(
@@ -418,29 +473,33 @@ def main() -> None:
     shown = view()
     if place:
         st.caption(
-            f"Within {filters.km:g} km of {panels.md_text(place.name)} "
-            f"({place.latitude:.3f}, {place.longitude:.3f}; found in the {place.how})."
+            t(
+                "within",
+                lang,
+                km=f"{filters.km:g}",
+                place=panels.md_text(place.name),
+                lat=f"{place.latitude:.3f}",
+                lon=f"{place.longitude:.3f}",
+                how=t(f"found_{place.how}", lang),
+            )
         )
-    wanted = to_query(filters)
+    wanted = to_query(filters, lang)
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
-    st.markdown(f"**{showing_text(shown, len(stations))}**")
+    st.markdown(f"**{showing_text(shown, len(stations), lang)}**")
     for notice in st.session_state.get("notices", []):
-        st.warning(panels.md_text(notice))
+        st.warning(panels.md_text(notice.text(lang) if isinstance(notice, Msg) else notice))
     if len(orphans):
-        st.info(
-            f"{len(orphans)} government response(s) concern stations that are not in the loaded "
-            "stations file; they are set aside."
-        )
+        st.info(t("orphans", lang, count=len(orphans)))
 
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         center, zoom = maps.view_for(shown)
         st_folium(
-            maps.build_base_map(tiles=tiles),
+            maps.build_base_map(tiles=tiles, lang=lang),
             key="map",
-            feature_group_to_add=maps.build_station_layer(shown, filters.station),
+            feature_group_to_add=maps.build_station_layer(shown, filters.station, responses, lang),
             center=center,
             zoom=zoom,
             height=maps.MAP_HEIGHT_PX,
@@ -448,16 +507,13 @@ def main() -> None:
             returned_objects=["last_object_clicked_popup"],
             on_change=select_from_map,
         )
-        st.caption(
-            "Markers show the status by colour, letter and legend. Dashed squares are placed at "
-            "the country's centre: only the country is known. Clusters open as you zoom in."
-        )
+        st.caption(t("map_caption", lang))
     with panel_col:
         status_tab, responses_tab, country_tab = st.tabs(
-            ["Reporting status", "Government responses", "By country"]
+            [t("tab_status", lang), t("tab_responses", lang), t("tab_country", lang)]
         )
         with status_tab:
-            st.dataframe(panels.status_counts(shown), hide_index=True, width="stretch")
+            st.dataframe(panels.status_counts(shown, lang), hide_index=True, width="stretch")
             if len(shown) <= panels.PICKER_MAX_STATIONS:
                 ids = list(shown["station_id"])
                 if filters.station and filters.station not in ids:
@@ -469,50 +525,49 @@ def main() -> None:
                         "name"
                     ]
                 st.selectbox(
-                    "Station details",
+                    t("station_details", lang),
                     options=[None, *ids],
                     format_func=lambda i: (
-                        "Choose a station…" if i is None else f"{label_of[i]} ({i})"
+                        t("choose_station", lang) if i is None else f"{label_of[i]} ({i})"
                     ),
                     key="station_pick",
                     on_change=select_from_list,
+                    placeholder=t("choose_station", lang),
                 )
             else:
                 st.session_state["station_pick"] = filters.station or ""
                 st.text_input(
-                    "Station details: station ID",
+                    t("station_id_input", lang),
                     key="station_pick",
                     on_change=select_from_list,
-                    help=f"{len(shown):,} stations are too many to list here: click one on the "
-                    "map or in the table, or type its ID.",
+                    help=t("too_many_to_list", lang, count=f"{len(shown):,}"),
                 )
             record = panels.station_record(stations, filters.station) if filters.station else None
             if record:
-                show_station(record, responses)
+                show_station(record, responses, lang)
         with country_tab:
-            st.caption("Everything the map shows, per country, as text.")
-            st.dataframe(panels.country_summary(shown, responses), hide_index=True, width="stretch")
+            st.caption(t("country_caption", lang))
+            st.dataframe(
+                panels.country_summary(shown, responses, lang), hide_index=True, width="stretch"
+            )
         with responses_tab:
             for _code, country, timeline in panels.country_timelines(responses, shown):
                 with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
-                    show_timeline(timeline)
+                    show_timeline(timeline, lang)
 
     chart_a, chart_b = st.columns(2)
     with chart_a:
         per_country = panels.stations_per_country(shown).head(25)
-        st.vega_lite_chart(chart_spec(per_country, "per_country"), width="stretch")
+        st.vega_lite_chart(chart_spec(per_country, "per_country", lang), width="stretch")
     with chart_b:
-        per_year = panels.responses_per_year(responses)
-        st.vega_lite_chart(chart_spec(per_year, "per_year"), width="stretch")
+        per_year = panels.responses_per_year(responses, lang)
+        st.vega_lite_chart(chart_spec(per_year, "per_year", lang), width="stretch")
 
-    st.subheader("Stations")
-    table = panels.table_rows(shown)
-    st.session_state["shown_ids"] = list(table["station_id"])
+    st.subheader(t("stations_heading", lang))
+    table = panels.table_rows(shown, lang=lang)
+    st.session_state["shown_ids"] = list(shown["station_id"].head(len(table)))
     if len(table) < len(shown):
-        st.caption(
-            f"The table lists the first {len(table):,} of {len(shown):,} stations; the map and "
-            "the CSV download have them all."
-        )
+        st.caption(t("table_capped", lang, shown=f"{len(table):,}", total=f"{len(shown):,}"))
     st.dataframe(
         table,
         key="table",
@@ -521,13 +576,13 @@ def main() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "source": st.column_config.LinkColumn(
-                "First source", display_text=r"https://(?:www\.)?([^/?#]+)"
+            t("col_source", lang): st.column_config.LinkColumn(
+                t("col_source", lang), display_text=r"https://(?:www\.)?([^/?#]+)"
             )
         },
     )
     st.download_button(
-        f"Download CSV ({len(shown)} stations)",
+        t("download_csv", lang, count=len(shown)),
         # Made only when the button is clicked, from the shared data and this view's filters.
         data=lambda: export.to_csv_bytes(view()),
         file_name=export.export_filename(filters, today),
@@ -535,14 +590,14 @@ def main() -> None:
         on_click="ignore",
     )
     st.download_button(
-        f"Download GeoJSON ({len(shown)} stations)",
+        t("download_geojson", lang, count=len(shown)),
         data=lambda: export.to_geojson_bytes(view()),
         file_name=export.export_filename(filters, today, extension="geojson"),
         mime="application/geo+json",
         on_click="ignore",
     )
-    with st.expander("Cite this view"):
-        query = urlencode(to_query(filters))
+    with st.expander(t("cite", lang)):
+        query = urlencode(to_query(filters, lang))
         base = (st.context.url or "").split("?", 1)[0]
         link = f"{base}?{query}" if base and query else base or None
         st.code(
@@ -550,10 +605,7 @@ def main() -> None:
             language=None,
             wrap_lines=True,
         )
-    st.caption(
-        "Data: Safeguard Defenders' reports and the news organisations and governments cited "
-        "per row; see data/README.md for method, gaps and how to cite. CC BY 4.0."
-    )
+    st.caption(t("footer", lang))
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

@@ -48,7 +48,11 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
     written = []
     for name, source in wanted.items():
         target = static_dir / name
-        if not target.exists() or target.stat().st_size != source.stat().st_size:
+        if (
+            not target.exists()
+            or target.stat().st_size != source.stat().st_size
+            or target.stat().st_mtime < source.stat().st_mtime
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             # Copy then rename, so a second app starting at the same time never serves half a file.
             partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")

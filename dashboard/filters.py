@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from dashboard.i18n import t
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -98,11 +100,11 @@ def country_counts(stations: pd.DataFrame) -> dict[str, int]:
     return {str(code): int(n) for code, n in counts.items()}
 
 
-def showing_text(shown: pd.DataFrame, total: int) -> str:
+def showing_text(shown: pd.DataFrame, total: int, lang: str = "en") -> str:
     """The always-visible count line, e.g. `Showing 2 of 100 stations in 1 country`."""
     countries = shown["country_code"].nunique()
-    plural = "country" if countries == 1 else "countries"
-    return f"Showing {len(shown)} of {total} stations in {countries} {plural}"
+    key = "showing_one" if countries == 1 else "showing_many"
+    return t(key, lang, shown=len(shown), total=total, countries=countries)
 
 
 def months_between(first: str, last: str) -> list[str]:

@@ -10,7 +10,8 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.filters import period
-from dashboard.panels import RESPONSE_TYPE_LABELS, _by_date, sources_of
+from dashboard.i18n import DEFAULT_LANGUAGE, response_label, t
+from dashboard.panels import _by_date, sources_of
 
 # How a government response moves a station's status in its derived history (see "Status
 # history" in data/README.md). Responses of other types are context, not status changes.
@@ -26,14 +27,16 @@ STATUS_AFTER = {
 STATION_ONLY = {"arrest": "prosecuted", "charge": "prosecuted", "conviction": "prosecuted"}
 
 
-def status_history(record: dict[str, object], responses: pd.DataFrame) -> list[dict[str, str]]:
+def status_history(
+    record: dict[str, object], responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
     """The station's status over time: its first report, then each dated response about it or
     its whole country that changes a status, oldest first (rules in data/README.md)."""
     steps = [
         {
             "date": str(record["first_reported_date"]),
             "status": "reported",
-            "event": f"First reported by {record['first_reported_by']}",
+            "event": t("first_reported_by", lang, who=record["first_reported_by"]),
             "source": sources_of(record)[0] if sources_of(record) else "",
         }
     ]
@@ -49,7 +52,7 @@ def status_history(record: dict[str, object], responses: pd.DataFrame) -> list[d
             status = STATION_ONLY.get(str(r.response_type))
         if status is None:
             continue
-        kind = RESPONSE_TYPE_LABELS.get(str(r.response_type), str(r.response_type))
+        kind = response_label(str(r.response_type), lang)
         steps.append(
             {
                 "date": str(r.date),

@@ -7,6 +7,7 @@ such as `<img src=x onerror=alert(1)>` or `${alert(1)}` show as text and run not
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -19,6 +20,8 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from dashboard import assets
+from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, status_label, t
+from dashboard.panels import NO_RESPONSE, RESPONSE_TIERS, country_layers
 from dashboard.schema import STATUS_DEFINITIONS
 
 WORLD_CENTER = (20.0, 10.0)
@@ -37,18 +40,23 @@ class StatusStyle:
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies) plus a letter and a word,
 # so that colour is never the only signal.
+_STATUS_MARKS = {
+    "reported": ("#E69F00", "R"),
+    "investigating": ("#0072B2", "I"),
+    "closed": ("#009E73", "C"),
+    "prosecuted": ("#D55E00", "P"),
+    "denied": ("#CC79A7", "D"),
+    "investigation_closed": ("#6B7280", "E"),
+}
 STATUS_STYLES: dict[str, StatusStyle] = {
-    "reported": StatusStyle("#E69F00", "R", "Reported (alleged)"),
-    "investigating": StatusStyle("#0072B2", "I", "Under investigation"),
-    "closed": StatusStyle("#009E73", "C", "Said to be closed"),
-    "prosecuted": StatusStyle("#D55E00", "P", "Prosecuted"),
-    "denied": StatusStyle("#CC79A7", "D", "Denied by host authorities"),
-    "investigation_closed": StatusStyle("#6B7280", "E", "Investigation ended"),
+    code: StatusStyle(colour, letter, STATUS_LABELS[code][0])
+    for code, (colour, letter) in _STATUS_MARKS.items()
 }
 UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
 assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
 
 CHUNKED_ABOVE = 20_000
+_NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
 
 _CSS = """
@@ -67,6 +75,14 @@ _CSS = """
   vertical-align: middle; margin-right: 4px; }
 .st-pop { font: 13px/1.4 sans-serif; max-width: 260px; }
 .st-pop .st-id { color: #555; font-size: 11px; }
+.st-legend .st-swatch { display: inline-block; width: 14px; height: 12px; margin-right: 4px;
+  vertical-align: middle; border: 1px solid #374151; font: bold 9px/12px sans-serif;
+  text-align: center; }
+.st-clabel { background: none; border: none; }
+.st-clabel span { display: inline-block; transform: translate(-50%, -50%); background: #fff;
+  color: #111; border: 1px solid #374151; border-radius: 8px; padding: 0 4px;
+  font: bold 10px/14px sans-serif; white-space: nowrap; }
+.leaflet-control-layers label { font: 12px/1.5 sans-serif; color: #111; }
 </style>
 """
 
@@ -88,7 +104,9 @@ class _Outlines(MacroElement):
 (function(map) {
   map.createPane('outlines');
   map.getPane('outlines').style.zIndex = 150;
-  fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }).then(function(data) {
+  // Shared with the country layers, which shade the same outlines.
+  map._stShapes = fetch({{ this.url|tojson }}).then(function(r) { return r.json(); });
+  map._stShapes.then(function(data) {
     L.geoJSON(data, {pane: 'outlines', interactive: false,
       style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
   }).catch(function(err) { console.warn('country outlines not loaded', err); });
@@ -122,23 +140,208 @@ class _Legend(MacroElement):
 """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "Legend"
         rows = [
             f'<div><span class="st-mark" style="background:{s.colour}">{s.letter}</span>'
-            f"{s.label}</div>"
-            for s in STATUS_STYLES.values()
+            f"{html.escape(status_label(code, lang))}</div>"
+            for code, s in STATUS_STYLES.items()
         ]
         rows.append(
             '<div class="st-approx"><span class="st-mark" style="background:#9ca3af">≈</span>'
-            "Dashed square: country known only (approximate)</div>"
+            f"{html.escape(t('legend_approx', lang))}</div>"
         )
-        self.html = "<strong>Status</strong>" + "".join(rows)
+        self.html = f"<strong>{html.escape(t('legend_status', lang))}</strong>" + "".join(rows)
+
+
+# Sequential blues for station counts; a strong-to-weak ramp for response tiers, with a number
+# on each country so that the shade is never the only signal.
+COUNT_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+TIER_COLOURS = {
+    "prosecution": "#67000d",
+    "police": "#cb181d",
+    "closure": "#fb6a4a",
+    "investigation": "#fcbba1",
+    "words": "#fff5f0",
+    "denial": "#bcbddc",
+    NO_RESPONSE: "#e5e7eb",
+}
+assert list(TIER_COLOURS) == [*RESPONSE_TIERS, NO_RESPONSE]
+_STEPS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+
+
+def count_classes(largest: int, most: int = len(COUNT_COLOURS)) -> list[tuple[int, int | None]]:
+    """Up to `most` count ranges (low, high or None for "and more") covering 1..largest."""
+    lows = [step for step in _STEPS if step <= max(largest, 1)]
+    if len(lows) > most:
+        lows = sorted({lows[round(i * (len(lows) - 1) / (most - 1))] for i in range(most)})
+    return [(low, lows[i + 1] - 1 if i + 1 < len(lows) else None) for i, low in enumerate(lows)]
+
+
+def class_label(low: int, high: int | None) -> str:
+    if high is None:
+        return f"{low:,}" if low == 1 else f"{low:,}+"
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+class _CountryLayers(MacroElement):
+    """Two shadings of the offline outlines, in the layer control: stations per country, and the
+    strongest government response so far. The station layer sends each view's figures."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function(map) {
+  var words = {{ this.words|tojson }};
+  var tiers = {{ this.tiers|tojson }};
+  var countColours = {{ this.count_colours|tojson }};
+  map.createPane('countries');
+  map.getPane('countries').style.zIndex = 350;
+  map.createPane('countryLabels');
+  map.getPane('countryLabels').style.zIndex = 360;
+  map.getPane('countryLabels').style.pointerEvents = 'none';
+  var groups = {count: L.layerGroup(), tier: L.layerGroup()};
+  var overlays = {};
+  overlays[words.count] = groups.count;
+  overlays[words.tier] = groups.tier;
+  var control = L.control.layers(null, overlays, {collapsed: false, position: 'topright'});
+  control.addTo(map);
+  var shapes = null, data = null, legends = {};
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function countClass(n) {
+    var found = 0;
+    data.classes.forEach(function(c, i) { if (n >= c[0]) { found = i; } });
+    return found;
+  }
+  function legend(kind) {
+    var box = L.control({position: 'bottomright'});
+    box.onAdd = function() {
+      var div = L.DomUtil.create('div', 'st-legend');
+      div.appendChild(text('strong', kind === 'count' ? words.countTitle : words.tierTitle));
+      var rows = kind === 'count'
+        ? data.classes.map(function(c, i) { return [countColours[i], '', c[2]]; })
+        : tiers.map(function(x, i) { return [x[1], String(i + 1), x[2]]; });
+      rows.forEach(function(row) {
+        var line = document.createElement('div');
+        var swatch = text('span', row[1], 'st-swatch');
+        swatch.style.background = row[0];
+        swatch.style.color = '#fff';
+        swatch.style.textShadow = '0 0 2px #000';
+        line.appendChild(swatch);
+        line.appendChild(document.createTextNode(row[2]));
+        div.appendChild(line);
+      });
+      return div;
+    };
+    return box;
+  }
+  function tierIndex(code) {
+    for (var i = 0; i < tiers.length; i++) { if (tiers[i][0] === code) { return i; } }
+    return tiers.length - 1;
+  }
+  function draw(kind) {
+    var group = groups[kind];
+    group.clearLayers();
+    var shown = function(f) { return data.counts[f.properties.iso_a2] !== undefined; };
+    group.addLayer(L.geoJSON(shapes, {pane: 'countries', filter: shown,
+      style: function(f) {
+        var iso = f.properties.iso_a2;
+        var fill = kind === 'count' ? countColours[countClass(data.counts[iso])]
+          : tiers[tierIndex(data.tiers[iso])][1];
+        return {color: '#374151', weight: 0.8, fillColor: fill, fillOpacity: 0.8};
+      },
+      onEachFeature: function(f, layer) {
+        var iso = f.properties.iso_a2, n = data.counts[iso];
+        var about = n + ' ' + words.stations;
+        if (kind === 'tier') { about = tiers[tierIndex(data.tiers[iso])][2] + ' (' + about + ')'; }
+        layer.bindTooltip(text('div', f.properties.name + ': ' + about));
+        var mark = document.createElement('div');
+        mark.appendChild(text('span', kind === 'count' ? String(n)
+          : String(tierIndex(data.tiers[iso]) + 1)));
+        group.addLayer(L.marker([f.properties.label_lat, f.properties.label_lon], {
+          pane: 'countryLabels', interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'st-clabel', html: mark, iconSize: [0, 0]})}));
+      }}));
+  }
+  function redraw() {
+    if (!shapes || !data) { return; }
+    draw('count');
+    draw('tier');
+    ['count', 'tier'].forEach(function(kind) {
+      if (legends[kind]) {
+        map.removeControl(legends[kind]);
+        legends[kind] = legend(kind).addTo(map);
+      }
+    });
+  }
+  map.on('overlayadd', function(e) {
+    var kind = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : null;
+    if (!kind) { return; }
+    var other = kind === 'count' ? 'tier' : 'count';
+    if (map.hasLayer(groups[other])) { map.removeLayer(groups[other]); }
+    if (data && !legends[kind]) { legends[kind] = legend(kind).addTo(map); }
+  });
+  map.on('overlayremove', function(e) {
+    var kind = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : null;
+    if (kind && legends[kind]) { map.removeControl(legends[kind]); legends[kind] = null; }
+  });
+  map._stShapes.then(function(d) { shapes = d; redraw(); });
+  window.stCountryLayers = {
+    groups: groups,
+    update: function(d) { data = d; redraw(); }
+  };
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        super().__init__()
+        self._name = "CountryLayers"
+        self.words = {
+            "count": t("layer_count", lang),
+            "tier": t("layer_strongest", lang),
+            "countTitle": t("legend_count", lang),
+            "tierTitle": t("legend_strongest", lang),
+            "stations": t("tip_stations", lang),
+        }
+        self.tiers = [
+            [code, colour, t(f"tier_{code}", lang)] for code, colour in TIER_COLOURS.items()
+        ]
+        self.count_colours = list(COUNT_COLOURS)
+
+
+class _CountryData(MacroElement):
+    """This view's figures per country, handed to the country layers of the base map."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+if (window.stCountryLayers) { window.stCountryLayers.update({{ this.data|tojson }}); }
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, counts: dict[str, int], tiers: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "CountryData"
+        classes = count_classes(max(counts.values(), default=1))
+        self.data = {
+            "counts": counts,
+            "tiers": tiers,
+            "classes": [[low, high, class_label(low, high)] for low, high in classes],
+        }
 
 
 _STATION_JS = """(function() {
   var styles = %(styles)s;
+  var words = %(words)s;
   var rows = %(rows)s;
   var group = L.markerClusterGroup(%(options)s);
   var icons = {};
@@ -163,7 +366,7 @@ _STATION_JS = """(function() {
   function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
   function tooltip(layer) {
     var r = layer.options.row, tip = document.createElement('div');
-    tip.textContent = r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - approximate location' : '');
+    tip.textContent = r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - ' + words.tipApprox : '');
     return tip;
   }
   function popup(r) {
@@ -172,9 +375,9 @@ _STATION_JS = """(function() {
     line(pop, 'div', 'ID ' + r[0] + ' |', 'st-id');
     line(pop, 'strong', r[5]);
     line(pop, 'div', place(r));
-    line(pop, 'div', 'Status: ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : ''));
-    line(pop, 'div', 'First reported by ' + r[9]);
-    if (r[4] === 1) { line(pop, 'em', 'Approximate location: only the country is known.'); }
+    line(pop, 'div', words.status + ': ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : ''));
+    line(pop, 'div', words.first + ': ' + r[9]);
+    if (r[4] === 1) { line(pop, 'em', words.approx); }
     return pop;
   }
   // The popup is built on the first click, before the map's own click handler reads it.
@@ -233,11 +436,18 @@ var {{ this.get_name() }} = {{ this.body }};
 """
     )
 
-    def __init__(self, stations: pd.DataFrame) -> None:
+    def __init__(self, stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "StationLayer"
         styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
-        self.styles = [[s.colour, s.letter, s.label] for s in styles]
+        labels = [status_label(code, lang) for code in STATUS_STYLES] + [UNKNOWN_STYLE.label]
+        self.styles = [[s.colour, s.letter, label] for s, label in zip(styles, labels, strict=True)]
+        self.words = {
+            "status": t("pop_status", lang),
+            "first": t("pop_first", lang),
+            "approx": t("pop_approx", lang),
+            "tipApprox": t("tip_approx", lang),
+        }
         index = {status: i for i, status in enumerate(STATUS_STYLES)}
         self.rows = station_rows(stations, index, len(styles) - 1)
         self.cluster_options = {
@@ -250,6 +460,7 @@ var {{ this.get_name() }} = {{ this.body }};
         }
         self.body = _STATION_JS % {
             "styles": _js_json(self.styles),
+            "words": _js_json(self.words),
             "rows": _js_json(self.rows),
             "options": _js_json(self.cluster_options),
         }
@@ -304,7 +515,7 @@ L.circleMarker({{ this.location|tojson }}, {radius: 17, color: '#111827', weight
         self.location = [float(latitude), float(longitude)]
 
 
-def build_base_map(tiles: bool = True) -> folium.Map:
+def build_base_map(tiles: bool = True, lang: str = DEFAULT_LANGUAGE) -> folium.Map:
     """The part of the map that does not change with the filters."""
     fmap = folium.Map(
         location=WORLD_CENTER,
@@ -331,14 +542,23 @@ def build_base_map(tiles: bool = True) -> folium.Map:
             attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
             "contributors",
         ).add_to(fmap)
-    fmap.add_child(_Legend())
+    fmap.add_child(_CountryLayers(lang))
+    fmap.add_child(_Legend(lang))
     return fmap
 
 
-def build_station_layer(stations: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
-    """The stations (and the selected one's ring) as one feature group for `st_folium`."""
-    group = folium.FeatureGroup(name="Stations")
-    group.add_child(StationLayer(stations))
+def build_station_layer(
+    stations: pd.DataFrame,
+    selected: str | None = None,
+    responses: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> folium.FeatureGroup:
+    """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
+    figures per country that the country layers shade (responses: those of this view)."""
+    group = folium.FeatureGroup(name=t("layer_stations", lang))
+    group.add_child(StationLayer(stations, lang))
+    counts, tiers = country_layers(stations, responses if responses is not None else _NO_RESPONSES)
+    group.add_child(_CountryData(counts, tiers))
     if selected is not None:
         row = stations.loc[stations["station_id"] == selected]
         if not row.empty:
@@ -347,11 +567,15 @@ def build_station_layer(stations: pd.DataFrame, selected: str | None = None) -> 
 
 
 def build_map(
-    stations: pd.DataFrame, selected: str | None = None, tiles: bool = True
+    stations: pd.DataFrame,
+    selected: str | None = None,
+    tiles: bool = True,
+    responses: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.Map:
     """The whole map in one object (for saving as HTML and for tests)."""
-    fmap = build_base_map(tiles)
-    fmap.add_child(build_station_layer(stations, selected))
+    fmap = build_base_map(tiles, lang)
+    fmap.add_child(build_station_layer(stations, selected, responses, lang))
     center, zoom = view_for(stations)
     fmap.location = list(center)
     fmap.options["zoom"] = zoom

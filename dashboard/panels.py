@@ -13,6 +13,16 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from dashboard.filters import period
+from dashboard.i18n import (
+    DEFAULT_LANGUAGE,
+    MESSAGES,
+    RESPONSE_LABELS,
+    STATUS_LABELS,
+    bureau_label,
+    response_label,
+    status_label,
+    t,
+)
 from dashboard.schema import (
     LISTED_IN_DEFINITIONS,
     PRECISION_DEFINITIONS,
@@ -24,45 +34,16 @@ from dashboard.schema import (
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
-FIELD_LABELS = {
-    "station_id": "ID",
-    "name": "Name",
-    "address": "Address",
-    "city": "City",
-    "country": "Country",
-    "country_code": "Country code",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "location_precision": "Location precision",
-    "location_note": "Location note",
-    "operating_bureau": "Operating bureau (as reported)",
-    "listed_in": "Listed in",
-    "first_reported_by": "First reported by",
-    "first_reported_date": "First reported",
-    "status": "Status",
-    "status_date": "Status date",
-    "summary": "Summary",
-    "sources": "Sources",
-}
-assert list(FIELD_LABELS) == STATIONS.names
-
-RESPONSE_TYPE_LABELS = {
-    "investigation": "Investigation",
-    "investigation_closed": "Investigation closed",
-    "closure_order": "Closure order",
-    "closure": "Closure",
-    "raid": "Raid / search",
-    "arrest": "Arrest",
-    "charge": "Charge",
-    "conviction": "Conviction",
-    "statement": "Statement",
-    "denial": "Denial",
-    "parliamentary_question": "Parliamentary question",
-    "expulsion": "Expulsion",
-    "cooperation_agreement": "Cooperation agreement",
-    "diplomatic_protest": "Diplomatic protest",
-}
+# English names of the response types (charts and derived events); other languages: i18n.
+RESPONSE_TYPE_LABELS = {code: en for code, (en, _zh) in RESPONSE_LABELS.items()}
 assert set(RESPONSE_TYPE_LABELS) == set(RESPONSE_TYPE_DEFINITIONS)
+assert set(STATUS_LABELS) == set(STATUS_DEFINITIONS)
+assert all(f"field_{name}" in MESSAGES for name in STATIONS.names)
+
+
+def field_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    key = f"field_{name}"
+    return t(key, lang) if key in MESSAGES else name
 
 
 def md_text(value: object) -> str:
@@ -109,33 +90,34 @@ def archive_url(url: str) -> str:
     return ARCHIVE + url
 
 
-def md_link(url: str) -> str:
+def md_link(url: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A Markdown link to an https source, labelled by its domain; plain text otherwise."""
     target = safe_url(url)
     if target is None:
-        return md_text(url) + " (not a valid https link)"
+        return f"{md_text(url)} ({md_text(t('not_https', lang))})"
     return f"[{md_text(publisher(url))}]({target})"
 
 
-def md_source(url: str) -> str:
+def md_source(url: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A source with its provenance: publisher link, date where its address gives one, and a
     link to its archived copies."""
     target = safe_url(url)
     if target is None:
-        return md_link(url)
+        return md_link(url, lang)
     dated = url_date(url)
     when = f" ({md_text(dated)})" if dated else ""
-    return f"{md_link(url)}{when} [\\[archive\\]]({safe_url(archive_url(url))})"
+    archive = md_text(t("archive", lang))
+    return f"{md_link(url)}{when} [\\[{archive}\\]]({safe_url(archive_url(url))})"
 
 
-def status_counts(stations: pd.DataFrame) -> pd.DataFrame:
-    """Stations per status (every status listed, zero included)."""
+def status_counts(stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Stations per status (every status listed, zero included), in words."""
     counts = stations["status"].value_counts()
     return pd.DataFrame(
         {
-            "status": list(STATUS_DEFINITIONS),
-            "stations": [int(counts.get(s, 0)) for s in STATUS_DEFINITIONS],
-            "meaning": list(STATUS_DEFINITIONS.values()),
+            t("col_status", lang): [status_label(s, lang) for s in STATUS_DEFINITIONS],
+            t("col_stations", lang): [int(counts.get(s, 0)) for s in STATUS_DEFINITIONS],
+            t("col_meaning", lang): [t(f"status_meaning.{s}", lang) for s in STATUS_DEFINITIONS],
         }
     )
 
@@ -148,16 +130,20 @@ def station_record(stations: pd.DataFrame, station_id: str) -> dict[str, object]
     return rows.iloc[0].to_dict()
 
 
-def station_fields(record: dict[str, object]) -> list[tuple[str, str]]:
+def station_fields(
+    record: dict[str, object], lang: str = DEFAULT_LANGUAGE
+) -> list[tuple[str, str]]:
     """(label, value) for every field, with enum values explained."""
     out = []
     for name, value in record.items():
-        label = FIELD_LABELS.get(name, name)
+        label = field_label(name, lang)
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         if name == "location_precision" and text in PRECISION_DEFINITIONS:
-            text = f"{text}: {PRECISION_DEFINITIONS[text]}"
+            text = f"{text}: {t(f'precision.{text}', lang)}"
         elif name == "listed_in" and text in LISTED_IN_DEFINITIONS:
-            text = f"{text}: {LISTED_IN_DEFINITIONS[text]}"
+            text = f"{text}: {t(f'listed_in.{text}', lang)}"
+        elif name == "operating_bureau":
+            text = bureau_label(text, lang)
         if name not in ("sources", "status", "summary"):
             out.append((label, text))
     return out
@@ -209,12 +195,11 @@ def stations_per_country(stations: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(["stations", "country"], ascending=[False, True])
 
 
-def responses_per_year(responses: pd.DataFrame) -> pd.DataFrame:
+def responses_per_year(responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Responses per year and type, for a small chart."""
     years = responses["date"].astype(str).str.slice(0, 4)
-    frame = pd.DataFrame(
-        {"year": years, "type": responses["response_type"].map(RESPONSE_TYPE_LABELS)}
-    )
+    kinds = responses["response_type"].astype(object).map(lambda r: response_label(str(r), lang))
+    frame = pd.DataFrame({"year": years, "type": kinds})
     return frame.groupby(["year", "type"]).size().rename("responses").reset_index()
 
 
@@ -238,36 +223,90 @@ TABLE_COLUMNS = [
 ]
 
 
-def table_rows(stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS) -> pd.DataFrame:
-    """The table's rows: the first `limit` stations, its columns, and each one's first source."""
+def table_rows(
+    stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
+    """The table's rows: the first `limit` stations, its columns (headed in `lang`), each one's
+    status in words and its first source."""
     head = stations.head(limit)
     first_source = head["sources"].str.split(" ").str[0]
+    status = head["status"].astype(object).map(lambda s: status_label(str(s), lang))
     columns = (["distance_km"] if "distance_km" in head.columns else []) + TABLE_COLUMNS
-    return head.assign(source=first_source)[columns].reset_index(drop=True)
+    rows = head.assign(source=first_source, status=status)[columns].reset_index(drop=True)
+    return rows.rename(columns={c: t(f"col_{c}", lang) for c in columns})
 
 
-def country_summary(stations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+# How strong a government's response was, strongest first: the country layer's shades and the
+# "strongest response" column (rules in data/README.md, "Country layer").
+RESPONSE_TIERS: dict[str, tuple[str, ...]] = {
+    "prosecution": ("conviction", "charge"),
+    "police": ("arrest", "raid"),
+    "closure": ("closure_order", "closure", "expulsion"),
+    "investigation": ("investigation", "investigation_closed"),
+    "words": ("statement", "parliamentary_question", "diplomatic_protest", "cooperation_agreement"),
+    "denial": ("denial",),
+}
+NO_RESPONSE = "none"
+assert sorted(sum(RESPONSE_TIERS.values(), ())) == sorted(RESPONSE_TYPE_DEFINITIONS)
+_TIER_OF = {kind: tier for tier, kinds in RESPONSE_TIERS.items() for kind in kinds}
+_TIER_RANK = {tier: rank for rank, tier in enumerate(RESPONSE_TIERS)}
+
+
+def strongest_responses(responses: pd.DataFrame) -> dict[str, str]:
+    """Each country code's strongest response tier among `responses`."""
+    tiers = responses["response_type"].astype(object).map(_TIER_OF).dropna()
+    if tiers.empty:
+        return {}
+    ranks = tiers.map(_TIER_RANK)
+    codes = responses.loc[ranks.index, "country_code"].astype(str)
+    best = ranks.groupby(codes.to_numpy()).min()
+    order = list(RESPONSE_TIERS)
+    return {str(code): order[int(rank)] for code, rank in best.items()}
+
+
+def country_layers(
+    stations: pd.DataFrame, responses: pd.DataFrame
+) -> tuple[dict[str, int], dict[str, str]]:
+    """For the country layer: stations per country code, and the strongest response tier of
+    each of those countries (`NO_RESPONSE` where none is recorded)."""
+    counts = stations["country_code"].astype(str).value_counts()
+    strongest = strongest_responses(responses)
+    count_of = {str(code): int(n) for code, n in counts.items()}
+    return count_of, {code: strongest.get(code, NO_RESPONSE) for code in count_of}
+
+
+def country_summary(
+    stations: pd.DataFrame, responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """One line per country, in words: what the map shows there, readable without the map."""
     rows = []
     ordered = _by_date(responses)
+    strongest = strongest_responses(responses)
     for country, group in stations.groupby("country", sort=True):
         counts = group["status"].value_counts()
         statuses = ", ".join(
-            f"{int(counts[s])} {s.replace('_', ' ')}" for s in STATUS_DEFINITIONS if s in counts
+            f"{int(counts[s])} {status_label(s, lang)}" for s in STATUS_DEFINITIONS if s in counts
         )
-        acts = ordered.loc[ordered["country_code"].isin(set(group["country_code"]))]
+        codes = set(group["country_code"].astype(str))
+        acts = ordered.loc[ordered["country_code"].isin(codes)]
         latest = acts.iloc[-1] if len(acts) else None
+        tier = min((strongest.get(c, NO_RESPONSE) for c in codes), key=_tier_order)
         rows.append(
             {
-                "country": str(country),
-                "stations": len(group),
-                "by status": statuses,
-                "approximate (country only)": int((group["location_precision"] == "country").sum()),
-                "government responses": len(acts),
-                "latest response": ""
+                t("col_country", lang): str(country),
+                t("col_stations", lang): len(group),
+                t("col_by_status", lang): statuses,
+                t("col_approximate", lang): int((group["location_precision"] == "country").sum()),
+                t("col_responses", lang): len(acts),
+                t("col_strongest", lang): t(f"tier_{tier}", lang),
+                t("col_latest", lang): ""
                 if latest is None
-                else f"{latest['date']}: {RESPONSE_TYPE_LABELS.get(str(latest['response_type']))}"
+                else f"{latest['date']}: {response_label(str(latest['response_type']), lang)}"
                 f" ({latest['actor']})",
             }
         )
     return pd.DataFrame(rows)
+
+
+def _tier_order(tier: str) -> int:
+    return _TIER_RANK.get(tier, len(_TIER_RANK))

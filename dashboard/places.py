@@ -15,6 +15,7 @@ import pandas as pd
 from geopy.distance import great_circle
 
 from dashboard.geocode import GeocodeFailure, Location, Query, gazetteer
+from dashboard.i18n import Msg, msg
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
@@ -32,11 +33,11 @@ def resolve_place(
     name: str,
     stations: pd.DataFrame,
     online: Callable[[Query], Location | None] | None = None,
-) -> Place | str:
+) -> Place | Msg:
     """The place called `name`, or a message saying why it could not be found."""
     wanted = " ".join(name.split()).casefold()
     if not wanted:
-        return "No place given."
+        return msg("no_place")
     cities = stations["city"].fillna("").astype(str)
     hits = stations.loc[(cities.str.casefold() == wanted).to_numpy()]
     if len(hits):
@@ -51,15 +52,13 @@ def resolve_place(
         if found is not None:
             return Place(name.strip(), found.latitude, found.longitude, "gazetteer")
     if online is None:
-        return f"{name.strip()!r} is not a city of the data or of the offline gazetteer."
+        return msg("place_offline", name=repr(name.strip()))
     try:
         found = online(Query("", name.strip(), "", ""))
     except GeocodeFailure as exc:
-        return (
-            f"{name.strip()!r} could not be looked up: {exc}. Offline, choose a city of the data."
-        )
+        return msg("place_failed", name=repr(name.strip()), why=str(exc))
     if found is None:
-        return f"No place called {name.strip()!r} was found."
+        return msg("place_not_found", name=repr(name.strip()))
     return Place(name.strip(), found.latitude, found.longitude, "online")
 
 

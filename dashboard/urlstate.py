@@ -1,8 +1,8 @@
 """The filter state as a query string, and back: parse with notices, serialise canonically.
 
 `?country=NL,CA&status=closed&bureau=Fuzhou&rtype=closure_order&q=text&from=2022-09
-&to=2023-12&station=nl-rotterdam-1&asof=2023-01-01`. Unknown parameters and values are
-dropped with a notice; the rest applies.
+&to=2023-12&station=nl-rotterdam-1&asof=2023-01-01&near=Amsterdam&km=50&lang=zh`.
+Unknown parameters and values are dropped with a notice; the rest applies.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dashboard.data import show_value
 from dashboard.filters import Filters, period
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, msg
 from dashboard.places import DEFAULT_KM, MAX_KM
 
 MAX_QUERY_LENGTH = 200
@@ -25,7 +26,7 @@ LIST_PARAMS = {
     "bureau": "bureaus",
     "rtype": "response_types",
 }
-KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof", "near", "km")
+KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof", "near", "km", "lang")
 MAX_PLACE_LENGTH = 100
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -62,12 +63,12 @@ def _valid_date(value: str) -> bool:
 
 def parse_query(
     params: Mapping[str, str | Sequence[str]], choices: Choices
-) -> tuple[Filters, list[str]]:
+) -> tuple[Filters, list[Msg]]:
     """Filters from query parameters, and a notice for everything that was dropped."""
-    notices: list[str] = []
+    notices: list[Msg] = []
     for name in params:
         if name not in KNOWN_PARAMS:
-            notices.append(f"Unknown link parameter {show_value(name)} was ignored.")
+            notices.append(msg("unknown_param", name=show_value(name)))
     lists: dict[str, tuple[str, ...]] = {}
     allowed_by_field = {
         "countries": choices.countries,
@@ -86,14 +87,14 @@ def parse_query(
         dropped = [v for v in wanted if v not in allowed]
         if dropped:
             shown = ", ".join(show_value(v) for v in dropped[:5])
-            notices.append(f"Unknown {param} value(s) {shown} dropped from the link.")
+            notices.append(msg("unknown_values", param=param, values=shown))
         lists[field] = kept
     query = ""
     if "q" in params:
         query = " ".join(_last(params["q"]).split())
         if len(query) > MAX_QUERY_LENGTH:
             query = query[:MAX_QUERY_LENGTH]
-            notices.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
+            notices.append(msg("query_cut", limit=MAX_QUERY_LENGTH))
     dates: dict[str, str | None] = {"from": None, "to": None}
     for name in dates:
         if name in params:
@@ -101,16 +102,14 @@ def parse_query(
             if _valid_date(value):
                 dates[name] = value
             else:
-                notices.append(
-                    f"Date {name}={show_value(value)} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored."
-                )
+                notices.append(msg("bad_date", name=name, value=show_value(value)))
     as_of = None
     if "asof" in params:
         value = _last(params["asof"]).strip()
         if _DAY.fullmatch(value) and _valid_date(value):
             as_of = value
         else:
-            notices.append(f"Date asof={show_value(value)} is not YYYY-MM-DD; ignored.")
+            notices.append(msg("bad_asof", value=show_value(value)))
     near, km = None, None
     if "near" in params:
         near = " ".join(_last(params["near"]).split())[:MAX_PLACE_LENGTH] or None
@@ -121,7 +120,7 @@ def parse_query(
         except ValueError:
             km = None
         if km is None or not (0 < km <= MAX_KM) or km != km:
-            notices.append(f"Distance km={show_value(value)} is not a number of km up to 20000.")
+            notices.append(msg("bad_km", value=show_value(value)))
             km = None
     if near and km is None:
         km = DEFAULT_KM
@@ -133,7 +132,7 @@ def parse_query(
         if value in choices.stations:
             station = value
         else:
-            notices.append(f"Station {show_value(value)} is not in the data; no station selected.")
+            notices.append(msg("bad_station", value=show_value(value)))
     filters = Filters(
         countries=lists.get("countries", ()),
         statuses=lists.get("statuses", ()),
@@ -150,6 +149,16 @@ def parse_query(
     return filters, notices
 
 
+def parse_language(params: Mapping[str, str | Sequence[str]]) -> tuple[str, list[Msg]]:
+    """The interface language a link asks for (`lang=zh`), else English with a notice."""
+    if "lang" not in params:
+        return DEFAULT_LANGUAGE, []
+    value = _last(params["lang"]).strip().lower()
+    if value in LANGUAGES:
+        return value, []
+    return DEFAULT_LANGUAGE, [msg("bad_lang", value=show_value(value))]
+
+
 def _last(raw: str | Sequence[str]) -> str:
     if isinstance(raw, str):
         return raw
@@ -160,8 +169,8 @@ def _join(values: Iterable[str]) -> str:
     return ",".join(values)
 
 
-def to_query(filters: Filters) -> dict[str, str]:
-    """The canonical query parameters for a filter state (empty ones left out)."""
+def to_query(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The canonical query parameters for a filter state and language (defaults left out)."""
     out: dict[str, str] = {}
     for param, field in LIST_PARAMS.items():
         values = getattr(filters, field)
@@ -180,4 +189,6 @@ def to_query(filters: Filters) -> dict[str, str]:
     if filters.near:
         out["near"] = filters.near
         out["km"] = f"{filters.km:g}"
+    if lang != DEFAULT_LANGUAGE and lang in LANGUAGES:
+        out["lang"] = lang
     return out

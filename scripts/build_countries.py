@@ -5,6 +5,9 @@ The outlines come from the npm package `world-atlas` (Natural Earth 1:50m, as To
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
     python scripts/build_countries.py package/countries-50m.json
 
+Rings that cross the antimeridian (Russia, Fiji) are cut there, so no edge runs across the whole
+map. `python scripts/build_countries.py --repair` applies that cut to the file already built.
+
 Each feature gets `iso_a2` (from the ISO numeric id, via pycountry), `name`, and a label point
 (`label_lat`, `label_lon`) inside the country's largest polygon, used as the country centroid
 for stations known only by country. Needs shapely (in requirements-dev.txt).
@@ -12,12 +15,14 @@ for stations known only by country. Needs shapely (in requirements-dev.txt).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
 
 import pycountry
-from shapely.geometry import mapping, shape
+from shapely.affinity import translate
+from shapely.geometry import Polygon, box, mapping, shape
 from shapely.ops import unary_union
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
@@ -63,6 +68,57 @@ def rounded(coords):
     return [rounded(c) for c in coords]
 
 
+WORLD = box(-180, -90, 180, 90)
+
+
+def _unwrapped(points: list) -> list[tuple[float, float]]:
+    """The ring with longitudes made continuous (a jump of more than 180 degrees is a crossing)."""
+    out: list[tuple[float, float]] = []
+    shift = 0.0
+    for i, (lon, lat) in enumerate(points):
+        if i:
+            step = lon + shift - out[-1][0]
+            if step > 180:
+                shift -= 360
+            elif step < -180:
+                shift += 360
+        out.append((lon + shift, lat))
+    return out
+
+
+def crosses_antimeridian(points: list) -> bool:
+    return any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(points))
+
+
+def split_at_antimeridian(geom: dict) -> dict:
+    """The geometry with each polygon whose rings cross the antimeridian cut into its parts on
+    either side (Leaflet would otherwise draw an edge across the whole map)."""
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    if not any(crosses_antimeridian(r) for rings in polys for r in rings):
+        return geom
+    parts = []
+    for rings in polys:
+        if not any(crosses_antimeridian(r) for r in rings):
+            parts.append(Polygon(rings[0], rings[1:]))
+            continue
+        whole = Polygon(_unwrapped(rings[0]), [_unwrapped(r) for r in rings[1:]]).buffer(0)
+        for offset in (-360, 0, 360):
+            piece = translate(whole, xoff=offset).intersection(WORLD)
+            if not piece.is_empty and piece.area > 0:
+                parts.append(piece)
+    merged = unary_union(parts)
+    return {"type": mapping(merged)["type"], "coordinates": rounded(mapping(merged)["coordinates"])}
+
+
+def repair(path: Path = OUT) -> None:
+    """Cut the rings of an already built file at the antimeridian."""
+    collection = json.loads(path.read_text())
+    for feature in collection["features"]:
+        feature["geometry"] = split_at_antimeridian(feature["geometry"])
+    path.write_text(json.dumps(collection, separators=(",", ":")) + "\n")
+    print(f"repaired {path} ({path.stat().st_size:,} bytes)")
+
+
 def main(topojson_path: str) -> None:
     topology = json.loads(Path(topojson_path).read_text())
     arcs = decode_arcs(topology)
@@ -95,10 +151,12 @@ def main(topojson_path: str) -> None:
                     "label_lat": round(label.y, DIGITS),
                     "label_lon": round(label.x, DIGITS),
                 },
-                "geometry": {
-                    "type": mapping(simple)["type"],
-                    "coordinates": rounded(mapping(simple)["coordinates"]),
-                },
+                "geometry": split_at_antimeridian(
+                    {
+                        "type": mapping(simple)["type"],
+                        "coordinates": rounded(mapping(simple)["coordinates"]),
+                    }
+                ),
             }
         )
     features.sort(key=lambda f: f["properties"]["iso_a2"])
@@ -113,4 +171,4 @@ def main(topojson_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    repair() if sys.argv[1:] == ["--repair"] else main(sys.argv[1])

@@ -142,8 +142,10 @@ def test_near_a_place_link_keeps_stations_within_the_distance():
     assert showing(at)[0] == 1
 
 
-def test_unknown_place_offline_gives_a_notice_not_an_error():
+def test_unknown_place_offline_gives_a_notice_not_an_error(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = start({"near": "Nowhereville-on-Sea-xyz"})
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "not a city of the data or of the offline gazetteer" in warnings
     assert "not applied" in warnings
     assert showing(at)[0] == showing(at)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -43,6 +44,21 @@ def test_every_located_station_lies_inside_its_country(stations, outlines):
         if country.distance(point) > 0.1:
             outside.append((row.station_id, row.latitude, row.longitude))
     assert outside == []
+
+
+def test_no_country_outline_draws_an_edge_across_the_whole_map():
+    # An edge from longitude 179 to -179 would show as a line across the map (Russia, Fiji).
+    features = json.loads((ROOT / "data" / "countries.geojson").read_text())["features"]
+    crossing = set()
+    for feature in features:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        for ring in (ring for polygon in polygons for ring in polygon):
+            if any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(ring)):
+                crossing.add(feature["properties"]["iso_a2"])
+    assert crossing == set()
 
 
 def test_country_only_stations_have_no_city(stations):

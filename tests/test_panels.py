@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import history, panels
+from dashboard.i18n import t
+from dashboard.maps import STATUS_STYLES
 from dashboard.schema import STATUS_DEFINITIONS
 
 
@@ -48,8 +50,14 @@ def test_publisher_is_the_domain():
 
 def test_status_counts_cover_every_status(stations):
     counts = panels.status_counts(stations)
-    assert list(counts["status"]) == list(STATUS_DEFINITIONS)
+    assert list(counts["status"]) == [STATUS_STYLES[s].label for s in STATUS_DEFINITIONS]
     assert counts["stations"].sum() == len(stations)
+
+
+def test_status_counts_in_chinese_name_statuses_in_chinese(stations):
+    counts = panels.status_counts(stations, "zh")
+    assert list(counts.columns) == ["状态", "服务站", "含义"]
+    assert "调查中" in list(counts["状态"])
 
 
 def test_station_record_holds_every_field(stations):
@@ -88,8 +96,15 @@ def test_chart_data(stations, responses):
 def test_table_rows_are_capped_and_carry_the_first_source(stations):
     rows = panels.table_rows(stations, limit=10)
     assert len(rows) == 10
-    assert list(rows.columns) == panels.TABLE_COLUMNS
-    assert rows.at[0, "source"] == stations.iloc[0]["sources"].split(" ")[0]
+    assert list(rows.columns) == [t(f"col_{c}", "en") for c in panels.TABLE_COLUMNS]
+    assert rows.at[0, "first source"] == stations.iloc[0]["sources"].split(" ")[0]
+    assert rows.at[0, "status"] == STATUS_STYLES[stations.iloc[0]["status"]].label
+
+
+def test_table_rows_in_chinese_have_chinese_headers_and_status_words(stations):
+    rows = panels.table_rows(stations, limit=5, lang="zh")
+    assert {"名称", "国家", "状态", "首要来源"} <= set(rows.columns)
+    assert set(rows["状态"]) <= {t(f"status.{s}", "zh") for s in STATUS_DEFINITIONS}
 
 
 @pytest.mark.parametrize(
@@ -194,6 +209,10 @@ def test_country_summary_says_in_words_what_the_map_shows(stations, responses):
     summary = panels.country_summary(stations, responses).set_index("country")
     assert summary["stations"].sum() == len(stations)
     assert summary.loc["Netherlands", "stations"] == 2
-    assert summary.loc["Netherlands", "by status"] == "1 closed, 1 denied"
+    assert summary.loc["Netherlands", "by status"] == (
+        "1 Said to be closed, 1 Denied by host authorities"
+    )
     assert summary.loc["Italy", "approximate (country only)"] == 4
     assert summary.loc["United States", "latest response"].startswith("2024-12-18: Conviction")
+    assert summary.loc["United States", "strongest response"] == "Charges or conviction"
+    assert summary.loc["Netherlands", "strongest response"] == "Closure, closure order or expulsion"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.geocode import GeocodeFailure, Location
+from dashboard.i18n import Msg
 from dashboard.places import Place, resolve_place, within
 
 
@@ -34,9 +35,10 @@ def test_unknown_place_offline_gives_a_clear_message(stations):
         raise GeocodeFailure("the geocoding service cannot be reached")
 
     message = resolve_place("Nowhereville-on-Sea", stations, online=offline)
-    assert isinstance(message, str)
-    assert "could not be looked up" in message
-    assert "Offline, choose a city of the data" in message
+    assert isinstance(message, Msg)
+    assert "could not be looked up" in message.text("en")
+    assert "Offline, choose a city of the data" in message.text("en")
+    assert "离线时请选择数据中的城市" in message.text("zh")
 
 
 def test_online_lookup_is_used_last(stations):

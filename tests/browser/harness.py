@@ -65,7 +65,8 @@ class AppServer:
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            # DASHBOARD_OFFLINE: no place is looked up online from a test.
+            env={**os.environ, "DASHBOARD_OFFLINE": "1", **(env or {})},
         )
 
     def wait_healthy(self, timeout: float = 90) -> AppServer:
@@ -125,9 +126,12 @@ def third_party(urls: list[str]) -> list[str]:
     return out
 
 
+COUNT_LINE = "text=/Showing \\d+ of \\d+ stations|显示 \\d+ 个服务站中的 \\d+ 个/"
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the count line is shown and the script has stopped running."""
-    page.wait_for_selector("text=/Showing \\d+ of \\d+ stations/", timeout=timeout)
+    """Wait until the count line is shown (in either language) and the script has stopped."""
+    page.wait_for_selector(COUNT_LINE, timeout=timeout)
     page.wait_for_function(
         "() => { const a = document.querySelector('[data-test-script-state]');"
         " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",

@@ -310,7 +310,7 @@ def test_by_country_tab_reads_the_map_as_text(session):
         "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
     )
     assert "Netherlands" in cells
-    assert "1 closed, 1 denied" in cells
+    assert "1 Said to be closed, 1 Denied by host authorities" in cells
 
 
 def test_download_near_a_place_holds_the_rows_shown(session):

@@ -1,0 +1,431 @@
+"""The interface's words in English and Simplified Chinese (简体中文).
+
+Every label, notice, legend, status and response-type name the page shows is a key here with
+both languages (tests/test_i18n.py checks that none lacks one). Data values (names, summaries,
+sources) are shown as the data has them. `t(key, lang, **values)` fills `{placeholders}`;
+a `Msg` is a message decided now and put into words later, in whatever language is active then.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+from dashboard.schema import (
+    BUREAU_DEFINITIONS,
+    LISTED_IN_DEFINITIONS,
+    PRECISION_DEFINITIONS,
+    STATUS_DEFINITIONS,
+)
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+# Said only in other languages: the note that validation details stay in English.
+ONLY_IN_TRANSLATION = frozenset({"problems_english"})
+
+# key: (English, 简体中文)
+_UI: dict[str, tuple[str, str]] = {
+    "page_title": ("Alleged Chinese overseas police stations", "被指称的中国海外警务站"),
+    "title": (
+        "Alleged Chinese overseas police “service stations”",
+        "被指称的中国海外警务“服务站”",
+    ),
+    "language": ("Language / 语言", "语言 / Language"),
+    "filters": ("Filters", "筛选"),
+    "country": ("Country", "国家"),
+    "status": ("Status", "状态"),
+    "bureau": ("Operating bureau (as reported)", "所属公安局（据报道）"),
+    "bureau_unknown": ("unknown", "不详"),
+    "rtypes": ("Countries whose government did…", "政府采取了以下行动的国家…"),
+    "choose_options": ("Choose options", "请选择"),
+    "months": ("First reported between", "首次报道时间"),
+    "search": ("Search name, city, address, summary", "搜索名称、城市、地址、摘要"),
+    "search_placeholder": ("e.g. Fuzhou", "例如 Fuzhou"),
+    "asof": ("As of (empty: today)", "截至日期（留空：今天）"),
+    "asof_help": (
+        "Show the map, counts, panels and table as they stood on that day: only the stations "
+        "reported by then, each with the status its derived history had then.",
+        "按当天的情况显示地图、统计、面板和表格：只含当天之前已被报道的服务站，"
+        "状态为其推导历史在当天的状态。",
+    ),
+    "near": ("Near a place", "某地附近"),
+    "near_placeholder": ("e.g. Amsterdam", "例如 Amsterdam"),
+    "near_help": (
+        "A city of the data, or any city of the offline gazetteer; other places are looked up "
+        "online (OpenStreetMap) when the server has a network.",
+        "数据中的城市，或离线地名库中的任何城市；服务器联网时，其他地点通过 OpenStreetMap "
+        "在线查找。",
+    ),
+    "km": ("within km", "范围（公里）"),
+    "reset": ("Reset filters", "重置筛选"),
+    "tiles": ("Load map tiles from OpenStreetMap", "从 OpenStreetMap 加载地图瓦片"),
+    "tiles_help": (
+        "Off: the page requests nothing from any other site; the map shows country outlines "
+        "served by this app.",
+        "关闭时，页面不向任何其他网站发出请求；地图显示本应用提供的国家轮廓。",
+    ),
+    "own_files": ("Use your own files", "使用你自己的文件"),
+    "own_files_help": (
+        "CSV files of the same schema as the bundled data (see data/README.md), up to 5 MB each. "
+        "They are checked, kept in memory for your session only, and never saved.",
+        "与内置数据结构相同的 CSV 文件（见 data/README.md），每个最大 5 MB。"
+        "文件会被检查，只在你的会话内存中保留，不会被保存。",
+    ),
+    "stations_csv": ("Stations CSV", "服务站 CSV"),
+    "responses_csv": ("Responses CSV", "政府回应 CSV"),
+    "back_to_bundled": ("Back to the bundled data", "回到内置数据"),
+    "origin_bundled": ("the bundled {name}", "内置的 {name}"),
+    "origin_none": ("no responses", "无政府回应数据"),
+    "checking": ("Checking the data...", "正在检查数据……"),
+    "looking_up": ("Looking up the place...", "正在查找地点……"),
+    "not_used": (
+        "Not used: {problem}. The data in use before stays in use.",
+        "未采用：{problem}。之前使用的数据继续有效。",
+    ),
+    "problems_english": (
+        "",
+        "以下问题明细为英文，与 CSV 列名一致（见 data/README.md）。",
+    ),
+    "more_problems": (
+        "… and {count} more (download the full list)",
+        "……还有 {count} 个（请下载完整列表）",
+    ),
+    "download_problems": ("Download the full list of problems", "下载完整问题列表"),
+    "origin_note": (
+        "Showing stations from {stations} and responses from {responses}.",
+        "服务站数据来自 {stations}，政府回应数据来自 {responses}。",
+    ),
+    "static_off": (
+        "Static file serving is off, so the map cannot load. Start the app from the repository "
+        "root (where .streamlit/config.toml is) or pass --server.enableStaticServing true.",
+        "静态文件服务已关闭，地图无法加载。请在仓库根目录（.streamlit/config.toml 所在处）"
+        "启动应用，或加上 --server.enableStaticServing true。",
+    ),
+    "showing_one": (
+        "Showing {shown} of {total} stations in {countries} country",
+        "显示 {total} 个服务站中的 {shown} 个，分布于 {countries} 个国家",
+    ),
+    "showing_many": (
+        "Showing {shown} of {total} stations in {countries} countries",
+        "显示 {total} 个服务站中的 {shown} 个，分布于 {countries} 个国家",
+    ),
+    "near_not_applied": (
+        "{why} The distance filter is not applied.",
+        "{why} 距离筛选未生效。",
+    ),
+    "within": (
+        "Within {km} km of {place} ({lat}, {lon}; found in the {how}).",
+        "距 {place} {km} 公里以内（{lat}, {lon}；来源：{how}）。",
+    ),
+    "found_dataset": ("dataset", "数据集"),
+    "found_gazetteer": ("offline gazetteer", "离线地名库"),
+    "found_online": ("online lookup (OpenStreetMap)", "在线查找（OpenStreetMap）"),
+    "orphans": (
+        "{count} government response(s) concern stations that are not in the loaded stations "
+        "file; they are set aside.",
+        "有 {count} 条政府回应涉及的服务站不在已加载的服务站文件中，已暂时搁置。",
+    ),
+    "map_caption": (
+        "Markers show the status by colour, letter and legend. Dashed squares are placed at the "
+        "country's centre: only the country is known. Clusters open as you zoom in. The layer "
+        "control (top right) shows countries shaded by stations or by strongest response.",
+        "标记以颜色、字母和图例表示状态。虚线方块位于国家中心：只知道所在国家。放大后聚合点会展开。"
+        "右上角的图层控制可按服务站数量或最强政府回应为国家着色。",
+    ),
+    "tab_status": ("Reporting status", "报道状态"),
+    "tab_responses": ("Government responses", "政府回应"),
+    "tab_country": ("By country", "按国家"),
+    "station_details": ("Station details", "服务站详情"),
+    "choose_station": ("Choose a station…", "选择一个服务站…"),
+    "station_id_input": ("Station details: station ID", "服务站详情：服务站 ID"),
+    "too_many_to_list": (
+        "{count} stations are too many to list here: click one on the map or in the table, or "
+        "type its ID.",
+        "{count} 个服务站太多，无法在此列出：请在地图或表格中点击，或输入其 ID。",
+    ),
+    "station_not_in_data": ("Station {id} is not in the data.", "数据中没有服务站 {id}。"),
+    "country_caption": (
+        "Everything the map shows, per country, as text.",
+        "地图显示的全部内容，按国家以文字列出。",
+    ),
+    "status_line": ("Status", "状态"),
+    "summary": ("Summary", "摘要"),
+    "sources": ("Sources", "来源"),
+    "archive": ("archive", "存档"),
+    "not_https": ("not a valid https link", "不是有效的 https 链接"),
+    "status_history": (
+        "Status history (derived; rules in data/README.md)",
+        "状态历史（推导得出；规则见 data/README.md）",
+    ),
+    "first_reported_by": ("First reported by {who}", "首次报道者：{who}"),
+    "responses_about": (
+        "Government responses about it or its country ({count})",
+        "关于该服务站或其所在国的政府回应（{count}）",
+    ),
+    "no_response": ("No government response recorded.", "没有记录到政府回应。"),
+    "chart_per_country": ("Stations per country (filtered)", "各国服务站数量（已筛选）"),
+    "chart_per_year": ("Government responses per year", "每年政府回应数量"),
+    "chart_type": ("Type", "类型"),
+    "chart_stations": ("stations", "服务站"),
+    "chart_responses": ("responses", "回应"),
+    "chart_year": ("year", "年份"),
+    "stations_heading": ("Stations", "服务站"),
+    "table_capped": (
+        "The table lists the first {shown} of {total} stations; the map and the CSV download "
+        "have them all.",
+        "表格列出 {total} 个服务站中的前 {shown} 个；地图和 CSV 下载包含全部。",
+    ),
+    "download_csv": ("Download CSV ({count} stations)", "下载 CSV（{count} 个服务站）"),
+    "download_geojson": (
+        "Download GeoJSON ({count} stations)",
+        "下载 GeoJSON（{count} 个服务站）",
+    ),
+    "cite": ("Cite this view", "引用此视图"),
+    "footer": (
+        "Data: Safeguard Defenders' reports and the news organisations and governments cited per "
+        "row; see data/README.md for method, gaps and how to cite. CC BY 4.0. Data summaries are "
+        "in English.",
+        "数据：保护卫士（Safeguard Defenders）的报告，以及每行所引用的新闻机构和政府；方法、缺漏和"
+        "引用方式见 data/README.md。CC BY 4.0。数据摘要为英文原文。",
+    ),
+    # Table and summary columns
+    "col_distance_km": ("distance (km)", "距离（公里）"),
+    "col_station_id": ("ID", "ID"),
+    "col_name": ("name", "名称"),
+    "col_city": ("city", "城市"),
+    "col_country": ("country", "国家"),
+    "col_status": ("status", "状态"),
+    "col_status_date": ("status date", "状态日期"),
+    "col_operating_bureau": ("bureau", "公安局"),
+    "col_listed_in": ("listed in", "收录于"),
+    "col_first_reported_date": ("first reported", "首次报道"),
+    "col_location_precision": ("location precision", "位置精度"),
+    "col_source": ("first source", "首要来源"),
+    "col_summary": ("summary", "摘要"),
+    "col_stations": ("stations", "服务站"),
+    "col_meaning": ("meaning", "含义"),
+    "col_by_status": ("by status", "按状态"),
+    "col_approximate": ("approximate (country only)", "位置近似（仅知国家）"),
+    "col_responses": ("government responses", "政府回应"),
+    "col_latest": ("latest response", "最新回应"),
+    "col_strongest": ("strongest response", "最强回应"),
+    # Station fields
+    "field_station_id": ("ID", "ID"),
+    "field_name": ("Name", "名称"),
+    "field_address": ("Address", "地址"),
+    "field_city": ("City", "城市"),
+    "field_country": ("Country", "国家"),
+    "field_country_code": ("Country code", "国家代码"),
+    "field_latitude": ("Latitude", "纬度"),
+    "field_longitude": ("Longitude", "经度"),
+    "field_location_precision": ("Location precision", "位置精度"),
+    "field_location_note": ("Location note", "位置说明"),
+    "field_operating_bureau": ("Operating bureau (as reported)", "所属公安局（据报道）"),
+    "field_listed_in": ("Listed in", "收录于"),
+    "field_first_reported_by": ("First reported by", "首次报道者"),
+    "field_first_reported_date": ("First reported", "首次报道日期"),
+    "field_status": ("Status", "状态"),
+    "field_status_date": ("Status date", "状态日期"),
+    "field_summary": ("Summary", "摘要"),
+    "field_sources": ("Sources", "来源"),
+    # Map
+    "legend_status": ("Status", "状态"),
+    "legend_approx": (
+        "Dashed square: country known only (approximate)",
+        "虚线方块：只知道国家（位置近似）",
+    ),
+    "layer_stations": ("Stations", "服务站"),
+    "layer_count": ("Countries: stations", "国家：服务站数量"),
+    "layer_strongest": ("Countries: strongest response", "国家：最强政府回应"),
+    "legend_count": ("Stations per country (this view)", "各国服务站数量（当前视图）"),
+    "legend_strongest": (
+        "Strongest government response so far (this view)",
+        "迄今最强的政府回应（当前视图）",
+    ),
+    "pop_status": ("Status", "状态"),
+    "pop_first": ("First reported by", "首次报道者"),
+    "pop_approx": (
+        "Approximate location: only the country is known.",
+        "位置近似：只知道所在国家。",
+    ),
+    "tip_approx": ("approximate location", "位置近似"),
+    "tip_stations": ("stations", "个服务站"),
+    # Strongest response tiers (see data/README.md, "Country layer")
+    "tier_prosecution": ("Charges or conviction", "起诉或定罪"),
+    "tier_police": ("Arrest or raid", "逮捕或搜查"),
+    "tier_closure": ("Closure, closure order or expulsion", "关闭、关闭令或驱逐"),
+    "tier_investigation": ("Investigation", "调查"),
+    "tier_words": ("Statement, question or protest only", "仅有声明、质询或抗议"),
+    "tier_denial": ("Denial only", "仅有否认"),
+    "tier_none": ("No response recorded", "没有记录到回应"),
+    # Notices
+    "unknown_param": (
+        "Unknown link parameter {name} was ignored.",
+        "未知的链接参数 {name} 已被忽略。",
+    ),
+    "unknown_values": (
+        "Unknown {param} value(s) {values} dropped from the link.",
+        "链接中未知的 {param} 值 {values} 已被去掉。",
+    ),
+    "query_cut": (
+        "Search text cut to {limit} characters.",
+        "搜索文字已截短为 {limit} 个字符。",
+    ),
+    "bad_date": (
+        "Date {name}={value} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored.",
+        "日期 {name}={value} 不是 YYYY、YYYY-MM 或 YYYY-MM-DD 格式，已忽略。",
+    ),
+    "bad_asof": (
+        "Date asof={value} is not YYYY-MM-DD; ignored.",
+        "日期 asof={value} 不是 YYYY-MM-DD 格式，已忽略。",
+    ),
+    "bad_km": (
+        "Distance km={value} is not a number of km up to 20000.",
+        "距离 km={value} 不是 20000 以内的公里数。",
+    ),
+    "bad_station": (
+        "Station {value} is not in the data; no station selected.",
+        "数据中没有服务站 {value}，未选择服务站。",
+    ),
+    "bad_lang": (
+        "Language lang={value} is not one of: en, zh; English is shown.",
+        "语言 lang={value} 不是 en 或 zh 之一，显示英文。",
+    ),
+    "no_place": ("No place given.", "没有给出地点。"),
+    "place_offline": (
+        "{name} is not a city of the data or of the offline gazetteer.",
+        "{name} 既不是数据中的城市，也不在离线地名库中。",
+    ),
+    "place_failed": (
+        "{name} could not be looked up: {why}. Offline, choose a city of the data.",
+        "无法查找 {name}：{why}。离线时请选择数据中的城市。",
+    ),
+    "place_not_found": ("No place called {name} was found.", "没有找到名为 {name} 的地点。"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "reported": ("Reported (alleged)", "已被报道（指称）"),
+    "investigating": ("Under investigation", "调查中"),
+    "closed": ("Said to be closed", "据称已关闭"),
+    "prosecuted": ("Prosecuted", "已起诉"),
+    "denied": ("Denied by host authorities", "东道国当局否认"),
+    "investigation_closed": ("Investigation ended", "调查已结束"),
+}
+STATUS_MEANINGS_ZH: dict[str, str] = {
+    "reported": "见于公开报道的指称；未知东道国采取任何官方行动。",
+    "investigating": "东道国当局（警方、检方、情报机构或政府部门）表示正在调查。",
+    "closed": "东道国政府或中方称其已关闭，或被勒令关闭。关闭情况未必经独立核实。",
+    "prosecuted": "已就与该服务站有关的行为提起诉讼或获得定罪。",
+    "denied": "东道国当局称未发现此类服务站，或对此并不知情。",
+    "investigation_closed": "东道国当局结束调查，未提起诉讼，也未认定有服务站运作。",
+}
+RESPONSE_LABELS: dict[str, tuple[str, str]] = {
+    "investigation": ("Investigation", "调查"),
+    "investigation_closed": ("Investigation closed", "调查结束"),
+    "closure_order": ("Closure order", "关闭令"),
+    "closure": ("Closure", "关闭"),
+    "raid": ("Raid / search", "突击搜查"),
+    "arrest": ("Arrest", "逮捕"),
+    "charge": ("Charge", "起诉"),
+    "conviction": ("Conviction", "定罪"),
+    "statement": ("Statement", "声明"),
+    "denial": ("Denial", "否认"),
+    "parliamentary_question": ("Parliamentary question", "议会质询"),
+    "expulsion": ("Expulsion", "驱逐"),
+    "cooperation_agreement": ("Cooperation agreement", "合作协议"),
+    "diplomatic_protest": ("Diplomatic protest", "外交抗议"),
+}
+PRECISION_MEANINGS_ZH: dict[str, str] = {
+    "address": "所报道街道地址的坐标。",
+    "district": "所报道城区或街区中心的坐标。",
+    "city": "所报道城市中心的坐标；确切地点未公开或未标注。",
+    "country": "只知道国家；该点是国家的大致中心。",
+}
+LISTED_IN_MEANINGS_ZH: dict[str, str] = {
+    "110 Overseas (2022-09)": "收录于保护卫士的第一份报告（2022 年 9 月，54 个服务站）。",
+    "Patrol and Persuade (2022-12)": "由保护卫士的后续报告新增"
+    "（2022 年 12 月，共 53 国 102 个服务站）。",
+    "other": "后来或由他人报道，不在保护卫士的两份报告之中。",
+}
+BUREAU_LABELS_ZH: dict[str, str] = {
+    "Fuzhou": "福州",
+    "Qingtian": "青田",
+    "Lishui": "丽水",
+    "Wenzhou": "温州",
+    "Nantong": "南通",
+    "unknown": "不详",
+}
+
+
+def _messages() -> dict[str, dict[str, str]]:
+    out = {key: {"en": en, "zh": zh} for key, (en, zh) in _UI.items()}
+    for code, (en, zh) in STATUS_LABELS.items():
+        out[f"status.{code}"] = {"en": en, "zh": zh}
+        out[f"status_meaning.{code}"] = {
+            "en": STATUS_DEFINITIONS[code],
+            "zh": STATUS_MEANINGS_ZH.get(code, ""),
+        }
+    for code, (en, zh) in RESPONSE_LABELS.items():
+        out[f"rtype.{code}"] = {"en": en, "zh": zh}
+    for code, text in PRECISION_DEFINITIONS.items():
+        out[f"precision.{code}"] = {"en": text, "zh": PRECISION_MEANINGS_ZH.get(code, "")}
+    for code, text in LISTED_IN_DEFINITIONS.items():
+        out[f"listed_in.{code}"] = {"en": text, "zh": LISTED_IN_MEANINGS_ZH.get(code, "")}
+    for code in BUREAU_DEFINITIONS:
+        out[f"bureau.{code}"] = {"en": code, "zh": BUREAU_LABELS_ZH.get(code, "")}
+    return out
+
+
+MESSAGES: dict[str, dict[str, str]] = _messages()
+
+
+def language(value: object) -> str:
+    """A supported language code; anything else is the default (English)."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message `key` in `lang`, with `{placeholders}` filled from `values`."""
+    text = MESSAGES[key][language(lang)] or MESSAGES[key][DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def status_label(code: str, lang: str) -> str:
+    key = f"status.{code}"
+    return t(key, lang) if key in MESSAGES else str(code)
+
+
+def response_label(code: str, lang: str) -> str:
+    key = f"rtype.{code}"
+    return t(key, lang) if key in MESSAGES else str(code)
+
+
+def bureau_label(code: str, lang: str) -> str:
+    key = f"bureau.{code}"
+    if key not in MESSAGES:
+        return str(code)
+    return code if lang == DEFAULT_LANGUAGE else f"{t(key, lang)} ({code})"
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message to put into words when shown, in the language active then."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict, hash=False, compare=True)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text(DEFAULT_LANGUAGE)
+
+
+def msg(key: str, **values: object) -> Msg:
+    if key not in MESSAGES:
+        raise KeyError(key)
+    return Msg(key, values)
