@@ -201,13 +201,16 @@ class _CountryLayers(MacroElement):
   map.createPane('countryLabels');
   map.getPane('countryLabels').style.zIndex = 360;
   map.getPane('countryLabels').style.pointerEvents = 'none';
-  var groups = {count: L.layerGroup(), tier: L.layerGroup()};
-  var overlays = {};
-  overlays[words.count] = groups.count;
-  overlays[words.tier] = groups.tier;
-  var control = L.control.layers(null, overlays, {collapsed: false, position: 'topright'});
+  // One shading at a time: radio buttons, with "no shading" first and chosen at the start.
+  var groups = {none: L.layerGroup(), count: L.layerGroup(), tier: L.layerGroup()};
+  var choices = {};
+  choices[words.none] = groups.none;
+  choices[words.count] = groups.count;
+  choices[words.tier] = groups.tier;
+  groups.none.addTo(map);
+  var control = L.control.layers(choices, null, {collapsed: false, position: 'topright'});
   control.addTo(map);
-  var shapes = null, data = null, legends = {};
+  var shapes = null, data = null, shownLegend = null, current = 'none';
   function text(tag, value, cls) {
     var el = document.createElement(tag);
     el.textContent = value;
@@ -269,27 +272,19 @@ class _CountryLayers(MacroElement):
           icon: L.divIcon({className: 'st-clabel', html: mark, iconSize: [0, 0]})}));
       }}));
   }
+  function showLegend() {
+    if (shownLegend) { map.removeControl(shownLegend); shownLegend = null; }
+    if (current !== 'none' && data) { shownLegend = legend(current).addTo(map); }
+  }
   function redraw() {
     if (!shapes || !data) { return; }
     draw('count');
     draw('tier');
-    ['count', 'tier'].forEach(function(kind) {
-      if (legends[kind]) {
-        map.removeControl(legends[kind]);
-        legends[kind] = legend(kind).addTo(map);
-      }
-    });
+    showLegend();
   }
-  map.on('overlayadd', function(e) {
-    var kind = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : null;
-    if (!kind) { return; }
-    var other = kind === 'count' ? 'tier' : 'count';
-    if (map.hasLayer(groups[other])) { map.removeLayer(groups[other]); }
-    if (data && !legends[kind]) { legends[kind] = legend(kind).addTo(map); }
-  });
-  map.on('overlayremove', function(e) {
-    var kind = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : null;
-    if (kind && legends[kind]) { map.removeControl(legends[kind]); legends[kind] = null; }
+  map.on('baselayerchange', function(e) {
+    current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
+    showLegend();
   });
   map._stShapes.then(function(d) { shapes = d; redraw(); });
   window.stCountryLayers = {
@@ -305,6 +300,7 @@ class _CountryLayers(MacroElement):
         super().__init__()
         self._name = "CountryLayers"
         self.words = {
+            "none": t("layer_none", lang),
             "count": t("layer_count", lang),
             "tier": t("layer_strongest", lang),
             "countTitle": t("legend_count", lang),

@@ -196,7 +196,8 @@ def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
     english = sorted(f for f in _english_fragments() if f in page)
     assert english == []
     labels = [w.label for w in (*at.multiselect, *at.text_input, *at.button, *at.tabs)]
-    assert labels and all(CJK.search(label) for label in labels), labels
+    assert len(labels) > 10
+    assert [label for label in labels if not CJK.search(label)] == []
 
 
 def test_switching_language_rewords_the_page_and_the_link(monkeypatch):

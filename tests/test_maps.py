@@ -115,3 +115,51 @@ def test_missing_values_do_not_break_the_layer(stations):
     frame = stations.head(2).assign(city=pd.NA)
     layer = station_layer(maps.build_station_layer(frame))
     assert [r[6] for r in layer.rows] == ["", ""]
+
+
+def country_data(group) -> dict:
+    element = next(c for c in group._children.values() if isinstance(c, maps._CountryData))
+    return element.data
+
+
+def test_country_layer_counts_the_stations_of_the_view(stations, responses):
+    data = country_data(maps.build_station_layer(stations, responses=responses))
+    assert sum(data["counts"].values()) == len(stations)
+    assert data["counts"]["NL"] == 2
+    assert data["tiers"]["US"] == "prosecution"
+    assert data["tiers"]["NL"] == "closure"
+    dutch = stations[stations["country_code"] == "NL"]
+    assert country_data(maps.build_station_layer(dutch, responses=responses))["counts"] == {"NL": 2}
+
+
+def test_a_country_without_responses_is_shaded_as_none(stations):
+    data = country_data(maps.build_station_layer(stations.head(5)))
+    assert set(data["tiers"].values()) == {"none"}
+
+
+@pytest.mark.parametrize(
+    ("largest", "classes"),
+    [
+        (1, [(1, None)]),
+        (4, [(1, 1), (2, 2), (3, None)]),
+        (11, [(1, 1), (2, 2), (3, 4), (5, 9), (10, None)]),
+        (60_000, [(1, 9), (10, 199), (200, 1999), (2000, 49999), (50000, None)]),
+    ],
+)
+def test_count_classes_cover_every_count(largest, classes):
+    assert maps.count_classes(largest) == classes
+
+
+def test_base_map_has_the_country_layers_in_a_layer_control_and_a_legend():
+    html = maps.build_base_map(tiles=False).get_root().render()
+    assert "L.control.layers" in html
+    assert "Countries: stations" in html
+    assert "Countries: strongest response" in html
+    assert "Charges or conviction" in html
+
+
+def test_chinese_map_words_legend_layers_and_popups_in_chinese(stations):
+    html = build_map(stations, lang="zh").get_root().render()
+    for words in ("调查中", "国家：服务站数量", "迄今最强的政府回应", "首次报道者", "位置近似"):
+        assert words in html or json.dumps(words)[1:-1] in html, words
+    assert "Under investigation" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard import history, panels
@@ -216,3 +217,17 @@ def test_country_summary_says_in_words_what_the_map_shows(stations, responses):
     assert summary.loc["United States", "latest response"].startswith("2024-12-18: Conviction")
     assert summary.loc["United States", "strongest response"] == "Charges or conviction"
     assert summary.loc["Netherlands", "strongest response"] == "Closure, closure order or expulsion"
+
+
+def test_strongest_response_ranks_prosecution_over_words(responses):
+    strongest = panels.strongest_responses(responses)
+    assert strongest["US"] == "prosecution"
+    assert strongest["NL"] == "closure"
+    assert set(strongest.values()) <= set(panels.RESPONSE_TIERS)
+
+
+def test_strongest_response_of_a_made_up_country():
+    frame = pd.DataFrame(
+        {"country_code": ["XX", "XX", "YY"], "response_type": ["statement", "raid", "denial"]}
+    )
+    assert panels.strongest_responses(frame) == {"XX": "police", "YY": "denial"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.filters import Filters
-from dashboard.urlstate import MAX_QUERY_LENGTH, Choices, parse_query, to_query
+from dashboard.urlstate import MAX_QUERY_LENGTH, Choices, parse_language, parse_query, to_query
 
 CHOICES = Choices(
     countries=frozenset({"NL", "CA", "IE"}),
@@ -116,3 +116,26 @@ def test_near_and_km_round_trip_and_bad_km_gives_a_notice():
     parsed, notices = parse_query({"near": "Amsterdam", "km": "lots"}, CHOICES)
     assert parsed.km == 50.0
     assert any("km='lots'" in str(n) for n in notices)
+
+
+@pytest.mark.parametrize(
+    ("params", "lang", "notice"),
+    [
+        ({}, "en", False),
+        ({"lang": "zh"}, "zh", False),
+        ({"lang": ["en", "ZH"]}, "zh", False),
+        ({"lang": "fr"}, "en", True),
+        ({"lang": "<script>alert(1)</script>"}, "en", True),
+    ],
+)
+def test_language_from_the_link(params, lang, notice):
+    found, notices = parse_language(params)
+    assert found == lang
+    assert bool(notices) == notice
+    _, others = parse_query(params, CHOICES)
+    assert others == []  # lang is a known parameter
+
+
+def test_language_goes_into_the_link_unless_english():
+    assert to_query(Filters(countries=("NL",)), "zh") == {"country": "NL", "lang": "zh"}
+    assert to_query(Filters(countries=("NL",)), "en") == {"country": "NL"}

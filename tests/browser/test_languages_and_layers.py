@@ -1,0 +1,117 @@
+"""The language switch and the country layers, in the real app in headless Chromium."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard.data import load_stations
+from dashboard.i18n import t
+from tests.browser.harness import MAP_FRAME, third_party, wait_idle, wait_markers
+
+pytestmark = pytest.mark.browser
+STATIONS = load_stations()
+
+COUNTRY_PATHS = "document.querySelectorAll('.leaflet-countries-pane path').length"
+LABELS = (
+    "Array.from(document.querySelectorAll('.leaflet-countryLabels-pane .st-clabel'))"
+    ".map(e => e.textContent)"
+)
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def map_frame(page):
+    return page.frame_locator(MAP_FRAME)
+
+
+def frame_of(page):
+    """The map's frame, to run script in."""
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def test_language_switch_rewords_page_map_and_link(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    wait_markers(page, 2)
+    page.locator('[data-testid="stSidebar"]').get_by_text("简体中文").click()
+    page.get_by_role("heading", name=t("title", "zh")).wait_for()
+    wait_idle(page)
+    assert page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 2 个，分布于 1 个国家").is_visible()
+    assert query_of(page)["lang"] == ["zh"]
+    assert query_of(page)["country"] == ["NL"]
+    assert page.get_by_role("tab", name="按国家").is_visible()
+    # The map is rebuilt in Chinese: legend, layer control, and still the two stations.
+    legend = map_frame(page).locator(".st-legend").first
+    legend.wait_for()
+    assert "调查中" in legend.inner_text()
+    assert "国家：服务站数量" in map_frame(page).locator(".leaflet-control-layers").inner_text()
+    wait_markers(page, 2)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name=t("title", "en")).wait_for()
+    wait_idle(page)
+    assert "lang" not in query_of(page)
+    assert third_party(session.requests) == []
+
+
+def test_chinese_link_opens_the_chinese_page_with_its_notices(session):
+    page = session.open("?lang=zh&country=ZZ")
+    wait_idle(page)
+    assert page.get_by_role("heading", name=t("title", "zh")).is_visible()
+    assert page.get_by_text("链接中未知的 country 值 'ZZ' 已被去掉。").is_visible()
+    page.get_by_role("button", name="重置筛选").wait_for()
+
+
+def test_country_layer_shades_the_countries_of_the_view_from_the_layer_control(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    wait_markers(page, 2)
+    frame = map_frame(page)
+    control = frame.locator(".leaflet-control-layers")
+    # Reached and switched on by keyboard: Tab from the zoom buttons to the first choice
+    # ("no shading"), then the arrow key to the next one.
+    frame.locator(".leaflet-control-zoom-in").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused = frame.locator(":focus")
+        if focused.count() and "leaflet-control-layers-selector" in (
+            focused.get_attribute("class") or ""
+        ):
+            break
+    else:
+        raise AssertionError("the layer control cannot be reached by Tab")
+    assert focused.evaluate("e => e.checked")
+    page.keyboard.press("ArrowDown")
+    legend = frame.locator(".st-legend", has_text="Stations per country (this view)")
+    legend.wait_for()
+    inner = frame_of(page)
+    inner.wait_for_function(f"() => {COUNTRY_PATHS} === 1")
+    assert inner.evaluate(f"() => {LABELS}") == ["2"]
+    # The other shading replaces it (one at a time), with its own legend and tier numbers.
+    control.get_by_text("Countries: strongest response").click()
+    frame.locator(".st-legend", has_text="Strongest government response").wait_for()
+    assert legend.count() == 0
+    assert inner.evaluate(f"() => {LABELS}") == ["3"]  # 3 = closure, closure order, expulsion
+    # A new filter keeps the layer on and re-shades it for the new view.
+    page.get_by_label("Search name, city, address, summary").fill("Rotterdam")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    wait_markers(page, 1)
+    inner.wait_for_function(f"() => {COUNTRY_PATHS} === 1")
+    page.wait_for_timeout(300)
+    assert frame.locator(".st-legend", has_text="Strongest government response").count() == 1
+
+
+def test_country_layer_on_all_stations_labels_every_country(session):
+    page = session.open()
+    wait_idle(page)
+    frame = map_frame(page)
+    frame.locator(".leaflet-control-layers").get_by_text("Countries: stations").click()
+    inner = frame_of(page)
+    inner.wait_for_function(f"() => {COUNTRY_PATHS} > 40")
+    labels = inner.evaluate(f"() => {LABELS}")
+    assert sum(int(x) for x in labels) == len(STATIONS)
+    assert len(labels) == STATIONS["country_code"].nunique()
