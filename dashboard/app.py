@@ -135,6 +135,12 @@ def chart_spec(frame: pd.DataFrame, kind: str, lang: str) -> dict:
                 x=alt.X("year:O", title=t("chart_year", lang)),
                 y=alt.Y("responses:Q", title=t("chart_responses", lang)),
                 color=alt.Color("type:N", title=t("chart_type", lang)),
+                # The colours name the types in the legend; the tooltip says it in words too.
+                tooltip=[
+                    alt.Tooltip("year:O", title=t("chart_year", lang)),
+                    alt.Tooltip("type:N", title=t("chart_type", lang)),
+                    alt.Tooltip("responses:Q", title=t("chart_responses", lang)),
+                ],
             )
         )
     return chart.to_dict()

@@ -31,11 +31,34 @@ MAP_WIDTH_PX = 760
 MAP_HEIGHT_PX = 540
 
 
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a `#rrggbb` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on `background`."""
+    dark = contrast(background, "#000000") >= contrast(background, "#ffffff")
+    return "#000000" if dark else "#ffffff"
+
+
 @dataclass(frozen=True)
 class StatusStyle:
     colour: str
     letter: str
     label: str
+
+    @property
+    def ink(self) -> str:
+        return text_colour(self.colour)
 
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies) plus a letter and a word,
@@ -65,7 +88,7 @@ _CSS = """
 .st-icon { background: none; border: none; }
 .st-mark { display: flex; align-items: center; justify-content: center; width: 20px; height: 20px;
   border-radius: 50%; border: 2px solid #1f2937; color: #fff; font: bold 11px/1 sans-serif;
-  box-sizing: border-box; text-shadow: 0 0 2px #000; }
+  box-sizing: border-box; }
 .st-approx .st-mark { border-style: dashed; opacity: 0.8; border-radius: 3px; }
 .marker-cluster, .marker-cluster div { background-color: rgba(31, 41, 55, 0.35) !important; }
 .marker-cluster div { background-color: rgba(31, 41, 55, 0.85) !important; color: #fff; }
@@ -144,12 +167,14 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         rows = [
-            f'<div><span class="st-mark" style="background:{s.colour}">{s.letter}</span>'
+            f'<div><span class="st-mark" style="background:{s.colour};color:{s.ink}">'
+            f"{s.letter}</span>"
             f"{html.escape(status_label(code, lang))}</div>"
             for code, s in STATUS_STYLES.items()
         ]
         rows.append(
-            '<div class="st-approx"><span class="st-mark" style="background:#9ca3af">≈</span>'
+            '<div class="st-approx"><span class="st-mark" style="background:#9ca3af;'
+            'color:#000">≈</span>'
             f"{html.escape(t('legend_approx', lang))}</div>"
         )
         self.html = f"<strong>{html.escape(t('legend_status', lang))}</strong>" + "".join(rows)
@@ -228,14 +253,13 @@ class _CountryLayers(MacroElement):
       var div = L.DomUtil.create('div', 'st-legend');
       div.appendChild(text('strong', kind === 'count' ? words.countTitle : words.tierTitle));
       var rows = kind === 'count'
-        ? data.classes.map(function(c, i) { return [countColours[i], '', c[2]]; })
-        : tiers.map(function(x, i) { return [x[1], String(i + 1), x[2]]; });
+        ? data.classes.map(function(c, i) { return [countColours[i], '', c[2], '#000']; })
+        : tiers.map(function(x, i) { return [x[1], String(i + 1), x[2], x[3]]; });
       rows.forEach(function(row) {
         var line = document.createElement('div');
         var swatch = text('span', row[1], 'st-swatch');
         swatch.style.background = row[0];
-        swatch.style.color = '#fff';
-        swatch.style.textShadow = '0 0 2px #000';
+        swatch.style.color = row[3];
         line.appendChild(swatch);
         line.appendChild(document.createTextNode(row[2]));
         div.appendChild(line);
@@ -276,14 +300,20 @@ class _CountryLayers(MacroElement):
     if (shownLegend) { map.removeControl(shownLegend); shownLegend = null; }
     if (current !== 'none' && data) { shownLegend = legend(current).addTo(map); }
   }
+  // Only the shading on show is drawn; the other is drawn when chosen (no work while hidden).
+  var drawn = {};
   function redraw() {
+    drawn = {};
     if (!shapes || !data) { return; }
-    draw('count');
-    draw('tier');
+    if (current !== 'none') { draw(current); drawn[current] = true; }
     showLegend();
   }
   map.on('baselayerchange', function(e) {
     current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
+    if (current !== 'none' && shapes && data && !drawn[current]) {
+      draw(current);
+      drawn[current] = true;
+    }
     showLegend();
   });
   map._stShapes.then(function(d) { shapes = d; redraw(); });
@@ -308,7 +338,8 @@ class _CountryLayers(MacroElement):
             "stations": t("tip_stations", lang),
         }
         self.tiers = [
-            [code, colour, t(f"tier_{code}", lang)] for code, colour in TIER_COLOURS.items()
+            [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
+            for code, colour in TIER_COLOURS.items()
         ]
         self.count_colours = list(COUNT_COLOURS)
 
@@ -347,7 +378,8 @@ _STATION_JS = """(function() {
       var s = styles[style];
       icons[key] = L.divIcon({
         className: approx ? 'st-icon st-approx' : 'st-icon',
-        html: '<span class="st-mark" style="background:' + s[0] + '">' + s[1] + '</span>',
+        html: '<span class="st-mark" style="background:' + s[0] + ';color:' + s[3] + '">' +
+          s[1] + '</span>',
         iconSize: [20, 20]
       });
     }
@@ -437,7 +469,9 @@ var {{ this.get_name() }} = {{ this.body }};
         self._name = "StationLayer"
         styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
         labels = [status_label(code, lang) for code in STATUS_STYLES] + [UNKNOWN_STYLE.label]
-        self.styles = [[s.colour, s.letter, label] for s, label in zip(styles, labels, strict=True)]
+        self.styles = [
+            [s.colour, s.letter, label, s.ink] for s, label in zip(styles, labels, strict=True)
+        ]
         self.words = {
             "status": t("pop_status", lang),
             "first": t("pop_first", lang),

@@ -33,7 +33,7 @@ def test_every_filtered_station_is_on_the_map(stations):
 def test_markers_carry_status_style_and_country_precision(stations):
     layer = station_layer(maps.build_station_layer(stations))
     styles = {r[0]: (layer.styles[r[3]], r[4]) for r in layer.rows}
-    colour, letter, _label = styles["us-new-york-1"][0]
+    colour, letter, _label, _ink = styles["us-new-york-1"][0]
     assert (colour, letter) == (STATUS_STYLES["prosecuted"].colour, "P")
     assert styles["us-new-york-1"][1] == 0
     assert styles["ru-country-1"][1] == 1
@@ -163,3 +163,16 @@ def test_chinese_map_words_legend_layers_and_popups_in_chinese(stations):
     for words in ("调查中", "国家：服务站数量", "迄今最强的政府回应", "首次报道者", "位置近似"):
         assert words in html or json.dumps(words)[1:-1] in html, words
     assert "Under investigation" not in html
+
+
+def test_marker_letters_and_tier_numbers_are_readable_on_their_colours():
+    # WCAG AA for normal text: 4.5:1 (the letters are 9-11 px bold).
+    for style in STATUS_STYLES.values():
+        assert maps.contrast(style.colour, style.ink) >= 4.5, style
+    for colour in maps.TIER_COLOURS.values():
+        assert maps.contrast(colour, maps.text_colour(colour)) >= 4.5, colour
+
+
+def test_markers_carry_their_letter_colour(stations):
+    layer = station_layer(maps.build_station_layer(stations))
+    assert [s[3] for s in layer.styles[:-1]] == [s.ink for s in STATUS_STYLES.values()]
