@@ -235,6 +235,8 @@ _UI: dict[str, tuple[str, str]] = {
         "虚线方块：只知道国家（位置近似）",
     ),
     "layer_stations": ("Stations", "服务站"),
+    "zoom_in": ("Zoom in", "放大"),
+    "zoom_out": ("Zoom out", "缩小"),
     "layer_none": ("Countries: no shading", "国家：不着色"),
     "layer_count": ("Countries: stations", "国家：服务站数量"),
     "layer_strongest": ("Countries: strongest response", "国家：最强政府回应"),

@@ -317,6 +317,14 @@ class _CountryLayers(MacroElement):
     showLegend();
   });
   map._stShapes.then(function(d) { shapes = d; redraw(); });
+  // Leaflet's zoom buttons are titled in English; name them in the page's language.
+  if (map.zoomControl) {
+    [[map.zoomControl._zoomInButton, words.zoomIn], [map.zoomControl._zoomOutButton, words.zoomOut]]
+      .forEach(function(pair) {
+        pair[0].title = pair[1];
+        pair[0].setAttribute('aria-label', pair[1]);
+      });
+  }
   window.stCountryLayers = {
     groups: groups,
     update: function(d) { data = d; redraw(); }
@@ -336,6 +344,8 @@ class _CountryLayers(MacroElement):
             "countTitle": t("legend_count", lang),
             "tierTitle": t("legend_strongest", lang),
             "stations": t("tip_stations", lang),
+            "zoomIn": t("zoom_in", lang),
+            "zoomOut": t("zoom_out", lang),
         }
         self.tiers = [
             [code, colour, t(f"tier_{code}", lang), text_colour(colour)]

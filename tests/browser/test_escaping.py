@@ -102,8 +102,9 @@ def panel_texts(page) -> list[str]:
     return page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
 
 
-def test_details_panel_shows_every_field_literally(hostile):
-    page = hostile.open("?station=nl-hostile-1")
+@pytest.mark.parametrize("lang", ["", "&lang=zh"])
+def test_details_panel_shows_every_field_literally(hostile, lang):
+    page = hostile.open(f"?station=nl-hostile-1{lang}")
     wait_idle(page)
     page.get_by_text(PAYLOAD, exact=True).first.wait_for()
     texts = panel_texts(page)

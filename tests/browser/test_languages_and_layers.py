@@ -50,6 +50,7 @@ def test_language_switch_rewords_page_map_and_link(session):
     assert "调查中" in legend.inner_text()
     assert "国家：服务站数量" in map_frame(page).locator(".leaflet-control-layers").inner_text()
     wait_markers(page, 2)
+    assert map_frame(page).get_by_role("button", name="放大").is_visible()
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.get_by_role("heading", name=t("title", "en")).wait_for()
     wait_idle(page)
