@@ -230,7 +230,8 @@ def table_rows(
     status in words and its first source."""
     head = stations.head(limit)
     first_source = head["sources"].str.split(" ").str[0]
-    status = head["status"].astype(object).map(lambda s: status_label(str(s), lang))
+    words = {code: status_label(code, lang) for code in STATUS_DEFINITIONS}
+    status = head["status"].astype(object).map(lambda s: words.get(s, s))
     columns = (["distance_km"] if "distance_km" in head.columns else []) + TABLE_COLUMNS
     rows = head.assign(source=first_source, status=status)[columns].reset_index(drop=True)
     return rows.rename(columns={c: t(f"col_{c}", lang) for c in columns})
@@ -254,14 +255,17 @@ _TIER_RANK = {tier: rank for rank, tier in enumerate(RESPONSE_TIERS)}
 
 def strongest_responses(responses: pd.DataFrame) -> dict[str, str]:
     """Each country code's strongest response tier among `responses`."""
-    tiers = responses["response_type"].astype(object).map(_TIER_OF).dropna()
-    if tiers.empty:
-        return {}
-    ranks = tiers.map(_TIER_RANK)
-    codes = responses.loc[ranks.index, "country_code"].astype(str)
-    best = ranks.groupby(codes.to_numpy()).min()
+    best: dict[str, int] = {}
+    # A plain loop: responses are few (hundreds), and pandas' per-call overhead would dominate.
+    for code, kind in zip(
+        responses["country_code"].tolist(), responses["response_type"].tolist(), strict=True
+    ):
+        tier = _TIER_OF.get(str(kind))
+        if tier is not None:
+            rank = _TIER_RANK[tier]
+            best[str(code)] = min(rank, best.get(str(code), rank))
     order = list(RESPONSE_TIERS)
-    return {str(code): order[int(rank)] for code, rank in best.items()}
+    return {code: order[rank] for code, rank in best.items()}
 
 
 def country_layers(

@@ -42,6 +42,7 @@ def test_language_switch_rewords_page_map_and_link(session):
     wait_idle(page)
     assert page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 2 个，分布于 1 个国家").is_visible()
     assert query_of(page)["lang"] == ["zh"]
+    assert page.title() == t("page_title", "zh")
     assert query_of(page)["country"] == ["NL"]
     assert page.get_by_role("tab", name="按国家").is_visible()
     # The map is rebuilt in Chinese: legend, layer control, and still the two stations.
