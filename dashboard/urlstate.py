@@ -153,9 +153,11 @@ def parse_language(params: Mapping[str, str | Sequence[str]]) -> tuple[str, list
     """The interface language a link asks for (`lang=zh`), else English with a notice."""
     if "lang" not in params:
         return DEFAULT_LANGUAGE, []
-    value = _last(params["lang"]).strip().lower()
-    if value in LANGUAGES:
-        return value, []
+    value = _last(params["lang"]).strip()
+    # zh-CN, zh_Hans, EN-gb...: the language part decides (Chinese is shown in Simplified).
+    base = value.lower().replace("_", "-").split("-")[0]
+    if base in LANGUAGES:
+        return base, []
     return DEFAULT_LANGUAGE, [msg("bad_lang", value=show_value(value))]
 
 

@@ -22,6 +22,7 @@ from dashboard.schema import (
     STATIONS,
     STATUS_DEFINITIONS,
 )
+from tests.helpers import station, write
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -163,12 +164,14 @@ def _visible_texts(at: AppTest) -> list[str]:
     return out
 
 
-def _run(query: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _run(
+    query: dict[str, str], monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...] = ()
+) -> AppTest:
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")  # no place is looked up online in a test
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    old, sys.argv = sys.argv, ["app.py"]
+    old, sys.argv = sys.argv, ["app.py", *argv]
     try:
         at.run()
     finally:
@@ -224,3 +227,21 @@ def test_notices_follow_the_language_switch(monkeypatch):
     at.radio(key="lang").set_value("zh").run()
     assert any("未知的链接参数" in w.value for w in at.warning)
     assert all(isinstance(n, Msg) for n in at.session_state["notices"])
+
+
+def test_a_broken_file_is_reported_in_chinese_with_its_details(monkeypatch, tmp_path):
+    bad = write(tmp_path / "bad.csv", [station(latitude="123.4")])
+    at = _run({"lang": "zh"}, monkeypatch, ("--stations", str(bad)))
+    error = at.error[0].value.replace("\\", "")
+    assert error.startswith("未采用：")
+    assert "之前使用的数据继续有效" in error
+    assert any("以下问题明细为英文" in c.value for c in at.caption)
+    assert "latitude" in at.code[0].value  # the line-by-line detail, naming the column
+    assert at.title[0].value == t("title", "zh")  # the bundled data is shown instead
+
+
+@pytest.mark.parametrize("value", ["zh", "ZH", "zh-CN", "zh_Hans", "zh-TW"])
+def test_chinese_link_forms_give_the_chinese_page(monkeypatch, value):
+    at = _run({"lang": value}, monkeypatch)
+    assert at.title[0].value == t("title", "zh")
+    assert list(at.warning) == []
