@@ -247,6 +247,10 @@ def current_filters(months: list[str]) -> Filters:
     )
 
 
+def step_as_of(months: int, today: dt.date) -> None:
+    st.session_state["asof"] = history.step_month(st.session_state.get("asof"), months, today)
+
+
 def select_from_map() -> None:
     value = st.session_state.get("map") or {}
     picked = maps.station_from_popup(value.get("last_object_clicked_popup"))
@@ -430,10 +434,17 @@ def main() -> None:
         st.date_input(
             t("asof", lang),
             key="asof",
-            min_value=dt.date(2016, 1, 1),
+            min_value=history.EARLIEST_AS_OF,
             max_value=today,
             format="YYYY-MM-DD",
             help=t("asof_help", lang),
+        )
+        back_col, forward_col = st.columns(2)
+        back_col.button(
+            t("month_back", lang), on_click=step_as_of, args=(-1, today), width="stretch"
+        )
+        forward_col.button(
+            t("month_forward", lang), on_click=step_as_of, args=(1, today), width="stretch"
         )
         near_col, km_col = st.columns([3, 2])
         near_col.text_input(

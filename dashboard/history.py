@@ -107,3 +107,18 @@ def responses_by(responses: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The responses surely made by `day` (a partial date counts from its last day)."""
     ends = responses["date"].map(lambda v: period(str(v))[1])
     return responses.loc[(ends <= day).to_numpy()]
+
+
+EARLIEST_AS_OF = dt.date(2016, 1, 1)
+
+
+def step_month(day: dt.date | None, months: int, today: dt.date) -> dt.date | None:
+    """The as-of day `months` months from `day` (None: today), the same day of the month where
+    it exists; None once it reaches today (the present needs no as-of date)."""
+    base = day or today
+    index = base.year * 12 + base.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    moved = dt.date(year, month, min(base.day, (following - dt.timedelta(days=1)).day))
+    return None if moved >= today else max(moved, EARLIEST_AS_OF)

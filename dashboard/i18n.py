@@ -48,6 +48,8 @@ _UI: dict[str, tuple[str, str]] = {
         "按当天的情况显示地图、统计、面板和表格：只含当天之前已被报道的服务站，"
         "状态为其推导历史在当天的状态。",
     ),
+    "month_back": ("← a month earlier", "← 提前一个月"),
+    "month_forward": ("a month later →", "推后一个月 →"),
     "near": ("Near a place", "某地附近"),
     "near_placeholder": ("e.g. Amsterdam", "例如 Amsterdam"),
     "near_help": (

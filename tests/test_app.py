@@ -79,7 +79,7 @@ def test_station_link_selects_it_and_shows_its_sources():
 
 def test_reset_clears_filters_and_link():
     at = start({"country": "NL", "q": "x"})
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Reset filters").click().run()
     assert showing(at)[0] == showing(at)[1]
     assert "country" not in at.query_params
 
@@ -149,3 +149,17 @@ def test_unknown_place_offline_gives_a_notice_not_an_error(monkeypatch):
     assert "not a city of the data or of the offline gazetteer" in warnings
     assert "not applied" in warnings
     assert showing(at)[0] == showing(at)[1]
+
+
+def test_as_of_steps_through_months_with_buttons():
+    at = start({"asof": "2022-10-01"})
+    september = showing(at)[0]
+    next(b for b in at.button if b.label == "a month later →").click().run()
+    assert at.query_params["asof"] == "2022-11-01"
+    assert showing(at)[0] < 60  # the December report is not out yet
+    for _ in range(2):
+        next(b for b in at.button if b.label == "a month later →").click().run()
+    assert at.query_params["asof"] == "2023-01-01"
+    assert showing(at)[0] > 85  # now it is
+    next(b for b in at.button if b.label == "← a month earlier").click().run()
+    assert at.query_params["asof"] == "2022-12-01"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -231,3 +233,18 @@ def test_strongest_response_of_a_made_up_country():
         {"country_code": ["XX", "XX", "YY"], "response_type": ["statement", "raid", "denial"]}
     )
     assert panels.strongest_responses(frame) == {"XX": "police", "YY": "denial"}
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (None, -1, dt.date(2026, 11, 1)),  # from today (2026-12-01 in this table)
+        (dt.date(2022, 10, 1), 1, dt.date(2022, 11, 1)),
+        (dt.date(2023, 1, 31), 1, dt.date(2023, 2, 28)),  # no 31 February
+        (dt.date(2022, 12, 15), 1, dt.date(2023, 1, 15)),
+        (dt.date(2026, 11, 1), 1, None),  # reaching today: no as-of date
+        (dt.date(2016, 1, 15), -1, dt.date(2016, 1, 1)),  # not before the earliest day
+    ],
+)
+def test_as_of_steps_a_month_at_a_time(day, months, expected):
+    assert history.step_month(day, months, today=dt.date(2026, 12, 1)) == expected
