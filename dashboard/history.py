@@ -27,6 +27,25 @@ STATUS_AFTER = {
 STATION_ONLY = {"arrest": "prosecuted", "charge": "prosecuted", "conviction": "prosecuted"}
 
 
+def _reported_month(first_reported: object) -> dt.date:
+    return period(str(first_reported))[0].replace(day=1)
+
+
+def _new_status(
+    kind: str, about: str, ends: dt.date, station: str, reported: dt.date
+) -> str | None:
+    """The status a response gives one station (rules 2 to 4 in data/README.md), or None.
+
+    `about` is the response's station id ('' for the whole country), `ends` the last day its
+    date may mean, `reported` the first day of the month the station was first reported.
+    """
+    if about and about != station:
+        return None  # about another station
+    if not about and ends < reported:
+        return None  # about the country's other stations, before this one was reported
+    return STATUS_AFTER.get(kind) or (STATION_ONLY.get(kind) if about else None)
+
+
 def status_history(
     record: dict[str, object], responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
 ) -> list[dict[str, str]]:
@@ -41,15 +60,13 @@ def status_history(
         }
     ]
     ids = responses["station_id"].fillna("")
-    own = ids == record["station_id"]
-    country_wide = (ids == "") & (responses["country_code"] == record["country_code"])
-    reported = period(str(record["first_reported_date"]))[0].replace(day=1)
-    for r in _by_date(responses.loc[own | country_wide]).itertuples():
-        if not own.get(r.Index, False) and period(str(r.date))[1] < reported:
-            continue  # about the country's other stations, before this one was reported
-        status = STATUS_AFTER.get(str(r.response_type))
-        if status is None and str(r.station_id or "") == record["station_id"]:
-            status = STATION_ONLY.get(str(r.response_type))
+    station = str(record["station_id"])
+    mine = (ids == station) | ((ids == "") & (responses["country_code"] == record["country_code"]))
+    reported = _reported_month(record["first_reported_date"])
+    for r in _by_date(responses.loc[mine]).itertuples():
+        about = "" if pd.isna(r.station_id) else str(r.station_id)
+        ends = period(str(r.date))[1]
+        status = _new_status(str(r.response_type), about, ends, station, reported)
         if status is None:
             continue
         kind = response_label(str(r.response_type), lang)
@@ -68,33 +85,29 @@ def as_of(stations: pd.DataFrame, responses: pd.DataFrame, day: dt.date) -> pd.D
     """The stations as they stood on `day`: only those surely reported by then (a partial date
     counts from its last day), each with the status and status date its history had then.
 
-    Same rules as `status_history`, computed for every station at once: the status-changing
-    responses are read once, grouped by country, instead of once per station.
+    Same rules as `status_history` (`_new_status`), for every station at once: the responses
+    made by then are read once and grouped by country, instead of once per station.
     """
     ends = stations["first_reported_date"].map(lambda v: period(str(v))[1])
     known = stations.loc[(ends <= day).to_numpy()]
-    events: dict[str, list[tuple[dt.date, dt.date, str, str, str]]] = {}
+    events: dict[str, list[tuple[str, str, dt.date, str]]] = {}
     for r in _by_date(responses).itertuples(index=False):
-        kind = str(r.response_type)
-        station = "" if pd.isna(r.station_id) else str(r.station_id)
-        status = STATUS_AFTER.get(kind) or (STATION_ONLY.get(kind) if station else None)
-        start, end = period(str(r.date))
-        if status and end <= day:
+        end = period(str(r.date))[1]
+        if end <= day:
+            about = "" if pd.isna(r.station_id) else str(r.station_id)
             events.setdefault(str(r.country_code), []).append(
-                (start, end, station, status, str(r.date))
+                (str(r.response_type), about, end, str(r.date))
             )
     statuses, dates = [], []
     for sid, code, first in zip(
         known["station_id"], known["country_code"], known["first_reported_date"], strict=True
     ):
-        reported = period(str(first))[0].replace(day=1)
+        reported = _reported_month(first)
         status, date = "reported", str(first)
-        for _start, end, station, new_status, when in events.get(str(code), []):
-            if station and station != sid:
-                continue
-            if not station and end < reported:
-                continue
-            status, date = new_status, when
+        for kind, about, end, when in events.get(str(code), []):
+            new_status = _new_status(kind, about, end, str(sid), reported)
+            if new_status is not None:
+                status, date = new_status, when
         statuses.append(status)
         dates.append(date)
     return known.assign(
