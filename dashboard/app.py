@@ -441,10 +441,18 @@ def main() -> None:
         )
         back_col, forward_col = st.columns(2)
         back_col.button(
-            t("month_back", lang), on_click=step_as_of, args=(-1, today), width="stretch"
+            t("month_back", lang),
+            on_click=step_as_of,
+            args=(-1, today),
+            help=t("month_back_help", lang),
+            width="stretch",
         )
         forward_col.button(
-            t("month_forward", lang), on_click=step_as_of, args=(1, today), width="stretch"
+            t("month_forward", lang),
+            on_click=step_as_of,
+            args=(1, today),
+            help=t("month_forward_help", lang),
+            width="stretch",
         )
         near_col, km_col = st.columns([3, 2])
         near_col.text_input(

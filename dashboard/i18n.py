@@ -48,8 +48,16 @@ _UI: dict[str, tuple[str, str]] = {
         "按当天的情况显示地图、统计、面板和表格：只含当天之前已被报道的服务站，"
         "状态为其推导历史在当天的状态。",
     ),
-    "month_back": ("← a month earlier", "← 提前一个月"),
-    "month_forward": ("a month later →", "推后一个月 →"),
+    "month_back": ("← 1 month", "← 1 个月"),
+    "month_forward": ("1 month →", "1 个月 →"),
+    "month_back_help": (
+        "Move the as-of date one month earlier.",
+        "把截至日期提前一个月。",
+    ),
+    "month_forward_help": (
+        "Move the as-of date one month later (up to today).",
+        "把截至日期推后一个月（最晚到今天）。",
+    ),
     "near": ("Near a place", "某地附近"),
     "near_placeholder": ("e.g. Amsterdam", "例如 Amsterdam"),
     "near_help": (
@@ -130,9 +138,9 @@ _UI: dict[str, tuple[str, str]] = {
     "map_caption": (
         "Markers show the status by colour, letter and legend. Dashed squares are placed at the "
         "country's centre: only the country is known. Clusters open as you zoom in. The layer "
-        "control (top right) shows countries shaded by stations or by strongest response.",
+        "control (top left) shows countries shaded by stations or by strongest response.",
         "标记以颜色、字母和图例表示状态。虚线方块位于国家中心：只知道所在国家。放大后聚合点会展开。"
-        "右上角的图层控制可按服务站数量或最强政府回应为国家着色。",
+        "左上角的图层控制可按服务站数量或最强政府回应为国家着色。",
     ),
     "tab_status": ("Reporting status", "报道状态"),
     "tab_responses": ("Government responses", "政府回应"),

@@ -233,7 +233,7 @@ class _CountryLayers(MacroElement):
   choices[words.count] = groups.count;
   choices[words.tier] = groups.tier;
   groups.none.addTo(map);
-  var control = L.control.layers(choices, null, {collapsed: false, position: 'topright'});
+  var control = L.control.layers(choices, null, {collapsed: false, position: 'topleft'});
   control.addTo(map);
   var shapes = null, data = null, shownLegend = null, current = 'none';
   function text(tag, value, cls) {

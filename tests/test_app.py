@@ -154,12 +154,12 @@ def test_unknown_place_offline_gives_a_notice_not_an_error(monkeypatch):
 def test_as_of_steps_through_months_with_buttons():
     at = start({"asof": "2022-10-01"})
     assert showing(at)[0] == 52  # the September report
-    next(b for b in at.button if b.label == "a month later →").click().run()
+    next(b for b in at.button if b.label == "1 month →").click().run()
     assert at.query_params["asof"] == "2022-11-01"
     assert showing(at)[0] < 60  # the December report is not out yet
     for _ in range(2):
-        next(b for b in at.button if b.label == "a month later →").click().run()
+        next(b for b in at.button if b.label == "1 month →").click().run()
     assert at.query_params["asof"] == "2023-01-01"
     assert showing(at)[0] > 85  # now it is
-    next(b for b in at.button if b.label == "← a month earlier").click().run()
+    next(b for b in at.button if b.label == "← 1 month").click().run()
     assert at.query_params["asof"] == "2022-12-01"
