@@ -348,6 +348,12 @@ RESPONSE_LABELS: dict[str, tuple[str, str]] = {
     "cooperation_agreement": ("Cooperation agreement", "合作协议"),
     "diplomatic_protest": ("Diplomatic protest", "外交抗议"),
 }
+PRECISION_NAMES: dict[str, tuple[str, str]] = {
+    "address": ("address", "街道地址"),
+    "district": ("district", "城区"),
+    "city": ("city", "城市"),
+    "country": ("country only", "仅国家"),
+}
 PRECISION_MEANINGS_ZH: dict[str, str] = {
     "address": "所报道街道地址的坐标。",
     "district": "所报道城区或街区中心的坐标。",
@@ -380,6 +386,8 @@ def _messages() -> dict[str, dict[str, str]]:
         }
     for code, (en, zh) in RESPONSE_LABELS.items():
         out[f"rtype.{code}"] = {"en": en, "zh": zh}
+    for code, (en, zh) in PRECISION_NAMES.items():
+        out[f"precision_name.{code}"] = {"en": en, "zh": zh}
     for code, text in PRECISION_DEFINITIONS.items():
         out[f"precision.{code}"] = {"en": text, "zh": PRECISION_MEANINGS_ZH.get(code, "")}
     for code, text in LISTED_IN_DEFINITIONS.items():

@@ -24,6 +24,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.schema import (
+    BUREAU_DEFINITIONS,
     LISTED_IN_DEFINITIONS,
     PRECISION_DEFINITIONS,
     RESPONSE_TYPE_DEFINITIONS,
@@ -223,6 +224,11 @@ TABLE_COLUMNS = [
 ]
 
 
+def _worded(column: pd.Series, words: dict[str, str]) -> pd.Series:
+    """Enum codes as words (unknown values as they are)."""
+    return column.astype(object).map(lambda v: words.get(v, v))
+
+
 def table_rows(
     stations: pd.DataFrame, limit: int = TABLE_MAX_ROWS, lang: str = DEFAULT_LANGUAGE
 ) -> pd.DataFrame:
@@ -230,10 +236,18 @@ def table_rows(
     status in words and its first source."""
     head = stations.head(limit)
     first_source = head["sources"].str.split(" ").str[0]
-    words = {code: status_label(code, lang) for code in STATUS_DEFINITIONS}
-    status = head["status"].astype(object).map(lambda s: words.get(s, s))
     columns = (["distance_km"] if "distance_km" in head.columns else []) + TABLE_COLUMNS
-    rows = head.assign(source=first_source, status=status)[columns].reset_index(drop=True)
+    rows = head.assign(
+        source=first_source,
+        status=_worded(head["status"], {c: status_label(c, lang) for c in STATUS_DEFINITIONS}),
+        operating_bureau=_worded(
+            head["operating_bureau"], {c: bureau_label(c, lang) for c in BUREAU_DEFINITIONS}
+        ),
+        location_precision=_worded(
+            head["location_precision"],
+            {c: t(f"precision_name.{c}", lang) for c in PRECISION_DEFINITIONS},
+        ),
+    )[columns].reset_index(drop=True)
     return rows.rename(columns={c: t(f"col_{c}", lang) for c in columns})
 
 

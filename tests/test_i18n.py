@@ -49,6 +49,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders(key):
         ("status_meaning.", STATUS_DEFINITIONS),
         ("rtype.", RESPONSE_TYPE_DEFINITIONS),
         ("precision.", PRECISION_DEFINITIONS),
+        ("precision_name.", PRECISION_DEFINITIONS),
         ("listed_in.", LISTED_IN_DEFINITIONS),
         ("bureau.", BUREAU_DEFINITIONS),
         ("field_", STATIONS.names),

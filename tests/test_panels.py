@@ -108,6 +108,8 @@ def test_table_rows_in_chinese_have_chinese_headers_and_status_words(stations):
     rows = panels.table_rows(stations, limit=5, lang="zh")
     assert {"名称", "国家", "状态", "首要来源"} <= set(rows.columns)
     assert set(rows["状态"]) <= {t(f"status.{s}", "zh") for s in STATUS_DEFINITIONS}
+    assert set(rows["位置精度"]) <= {"街道地址", "城区", "城市", "仅国家"}
+    assert rows["公安局"].str.contains("福州|青田|丽水|温州|南通|不详").all()
 
 
 @pytest.mark.parametrize(
