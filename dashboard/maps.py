@@ -368,7 +368,7 @@ if (window.stCountryLayers) { window.stCountryLayers.update({{ this.data|tojson 
     def __init__(self, counts: dict[str, int], tiers: dict[str, str]) -> None:
         super().__init__()
         self._name = "CountryData"
-        classes = count_classes(max(counts.values(), default=1))
+        classes = count_classes(max(counts.values())) if counts else []
         self.data = {
             "counts": counts,
             "tiers": tiers,

@@ -176,3 +176,8 @@ def test_marker_letters_and_tier_numbers_are_readable_on_their_colours():
 def test_markers_carry_their_letter_colour(stations):
     layer = station_layer(maps.build_station_layer(stations))
     assert [s[3] for s in layer.styles[:-1]] == [s.ink for s in STATUS_STYLES.values()]
+
+
+def test_an_empty_view_has_no_country_classes(stations):
+    data = country_data(maps.build_station_layer(stations.head(0)))
+    assert data == {"counts": {}, "tiers": {}, "classes": []}
