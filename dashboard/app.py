@@ -23,6 +23,7 @@ from streamlit_folium import st_folium
 from dashboard import assets, export, geocode, history, maps, panels, places, sources
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, show_value
 from dashboard.filters import (
+    EARLIEST_AS_OF,
     Filters,
     apply_filters,
     country_counts,
@@ -388,7 +389,7 @@ def main() -> None:
     keep_valid_choices(choices, months)
     if "initialised" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        linked, notices = parse_query(params, choices)
+        linked, notices = parse_query(params, choices, today)
         apply_link(linked, months)
         st.session_state["notices"] = [*st.session_state.get("lang_notices", []), *notices]
         st.session_state["initialised"] = True
@@ -434,7 +435,7 @@ def main() -> None:
         st.date_input(
             t("asof", lang),
             key="asof",
-            min_value=history.EARLIEST_AS_OF,
+            min_value=EARLIEST_AS_OF,
             max_value=today,
             format="YYYY-MM-DD",
             help=t("asof_help", lang),

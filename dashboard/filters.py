@@ -9,6 +9,9 @@ import pandas as pd
 
 from dashboard.i18n import t
 
+# The earliest "as of" day offered (before any station was reported).
+EARLIEST_AS_OF = dt.date(2016, 1, 1)
+
 
 @dataclass(frozen=True)
 class Filters:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.filters import period
+from dashboard.filters import EARLIEST_AS_OF, period
 from dashboard.i18n import DEFAULT_LANGUAGE, response_label, t
 from dashboard.panels import _by_date, sources_of
 
@@ -120,9 +120,6 @@ def responses_by(responses: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """The responses surely made by `day` (a partial date counts from its last day)."""
     ends = responses["date"].map(lambda v: period(str(v))[1])
     return responses.loc[(ends <= day).to_numpy()]
-
-
-EARLIEST_AS_OF = dt.date(2016, 1, 1)
 
 
 def step_month(day: dt.date | None, months: int, today: dt.date) -> dt.date | None:

@@ -292,6 +292,14 @@ _UI: dict[str, tuple[str, str]] = {
         "Date asof={value} is not YYYY-MM-DD; ignored.",
         "日期 asof={value} 不是 YYYY-MM-DD 格式，已忽略。",
     ),
+    "asof_range": (
+        "Date asof={value} is not between {low} and today ({high}); ignored.",
+        "日期 asof={value} 不在 {low} 与今天（{high}）之间，已忽略。",
+    ),
+    "dates_swapped": (
+        "The link's from-date came after its to-date; the range {low} to {high} is shown.",
+        "链接中的起始日期晚于结束日期；现显示 {low} 至 {high}。",
+    ),
     "bad_km": (
         "Distance km={value} is not a number of km up to 20000.",
         "距离 km={value} 不是 20000 以内的公里数。",

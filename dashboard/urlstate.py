@@ -7,12 +7,13 @@ Unknown parameters and values are dropped with a notice; the rest applies.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard.data import show_value
-from dashboard.filters import Filters, period
+from dashboard.filters import EARLIEST_AS_OF, Filters, period
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, msg
 from dashboard.places import DEFAULT_KM, MAX_KM
 
@@ -62,9 +63,10 @@ def _valid_date(value: str) -> bool:
 
 
 def parse_query(
-    params: Mapping[str, str | Sequence[str]], choices: Choices
+    params: Mapping[str, str | Sequence[str]], choices: Choices, today: dt.date | None = None
 ) -> tuple[Filters, list[Msg]]:
     """Filters from query parameters, and a notice for everything that was dropped."""
+    today = today or dt.date.today()
     notices: list[Msg] = []
     for name in params:
         if name not in KNOWN_PARAMS:
@@ -103,13 +105,20 @@ def parse_query(
                 dates[name] = value
             else:
                 notices.append(msg("bad_date", name=name, value=show_value(value)))
+    if dates["from"] and dates["to"] and period(dates["from"])[0] > period(dates["to"])[1]:
+        notices.append(msg("dates_swapped", low=dates["to"], high=dates["from"]))
+        dates["from"], dates["to"] = dates["to"], dates["from"]
     as_of = None
     if "asof" in params:
         value = _last(params["asof"]).strip()
-        if _DAY.fullmatch(value) and _valid_date(value):
-            as_of = value
-        else:
+        if not (_DAY.fullmatch(value) and _valid_date(value)):
             notices.append(msg("bad_asof", value=show_value(value)))
+        elif not EARLIEST_AS_OF <= dt.date.fromisoformat(value) <= today:
+            notices.append(
+                msg("asof_range", value=value, low=EARLIEST_AS_OF.isoformat(), high=today)
+            )
+        else:
+            as_of = value
     near, km = None, None
     if "near" in params:
         near = " ".join(_last(params["near"]).split())[:MAX_PLACE_LENGTH] or None

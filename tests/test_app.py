@@ -163,3 +163,11 @@ def test_as_of_steps_through_months_with_buttons():
     assert showing(at)[0] > 85  # now it is
     next(b for b in at.button if b.label == "← 1 month").click().run()
     assert at.query_params["asof"] == "2022-12-01"
+
+
+@pytest.mark.parametrize("value", ["2030-01-01", "2010-01-01"])
+def test_asof_out_of_range_gives_a_notice_not_a_crash(value):
+    at = start({"asof": value})  # start() asserts no exception
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert f"asof={value} is not between 2016-01-01 and today" in warnings
+    assert showing(at)[0] == showing(at)[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from dashboard.filters import Filters
@@ -139,3 +141,16 @@ def test_language_from_the_link(params, lang, notice):
 def test_language_goes_into_the_link_unless_english():
     assert to_query(Filters(countries=("NL",)), "zh") == {"country": "NL", "lang": "zh"}
     assert to_query(Filters(countries=("NL",)), "en") == {"country": "NL"}
+
+
+@pytest.mark.parametrize("value", ["2030-01-01", "2015-12-31", "1900-01-01"])
+def test_asof_outside_the_offered_days_gives_a_notice(value):
+    filters, notices = parse_query({"asof": value}, CHOICES, today=dt.date(2026, 11, 27))
+    assert filters.as_of is None
+    assert [n.key for n in notices] == ["asof_range"]
+
+
+def test_a_reversed_date_range_is_swapped_with_a_notice():
+    filters, notices = parse_query({"from": "2024", "to": "2022-09"}, CHOICES)
+    assert (filters.date_from, filters.date_to) == ("2022-09", "2024")
+    assert [n.key for n in notices] == ["dates_swapped"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -140,9 +141,13 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 
 
 def showing(page) -> tuple[int, int]:
-    text = page.locator("text=/Showing \\d+ of \\d+ stations/").first.inner_text()
-    words = text.split()
-    return int(words[1]), int(words[3])
+    """(shown, total) from the count line, in either language."""
+    text = page.locator(COUNT_LINE).first.inner_text()
+    english = re.search(r"Showing (\d+) of (\d+)", text)
+    if english:
+        return int(english.group(1)), int(english.group(2))
+    chinese = re.search(r"显示 (\d+) 个服务站中的 (\d+) 个", text)
+    return int(chinese.group(2)), int(chinese.group(1))
 
 
 MARKERS_JS = """() => {

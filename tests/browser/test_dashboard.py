@@ -222,6 +222,11 @@ HOSTILE_LINKS = [
     ("?station=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "is not in the data"),
     ("?status=%00%ff%fe&bureau=..%2F..%2Fetc", "dropped from the link"),
     ("?%5Bx%5D(javascript:alert(1))=1&q=%5Bx%5D(javascript:alert(2))", "Unknown link parameter"),
+    ("?asof=2999-01-01", "is not between 2016-01-01 and today"),
+    ("?asof=1999-12-31&lang=zh", "不在 2016-01-01 与今天"),
+    ("?from=2030&to=2010", "from-date came after its to-date"),
+    ("?lang=%3Cscript%3Ealert(1)%3C/script%3E", "English is shown"),
+    ("?near=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&km=-5", "is not a number of km"),
 ]
 
 
