@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.data import load_stations
 from tests.browser.harness import (
@@ -167,10 +168,19 @@ def test_reset_clears_the_widgets_the_count_and_the_link(session):
 def test_selecting_a_table_row_selects_the_station(session):
     page = session.open("?country=NL")
     wait_idle(page)
-    box = station_table(page).bounding_box()
     header = row = 35  # Streamlit's default header and row heights, in pixels
-    page.mouse.click(box["x"] + 15, box["y"] + header + row + row / 2)  # second row's checkbox
-    page.wait_for_function("() => location.search.includes('station=nl-')")
+    for _ in range(5):
+        # The table is a canvas: click where the second row's checkbox is, measured afresh each
+        # time (charts above it may still be growing and move it down).
+        box = station_table(page).bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + header + row + row / 2)
+        try:
+            page.wait_for_function("() => location.search.includes('station=nl-')", timeout=6000)
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        raise AssertionError("clicking a table row never selected a station")
     wait_idle(page)
     picked = query_of(page)["station"][0]
     name = STATIONS.set_index("station_id").loc[picked, "name"]
