@@ -35,9 +35,7 @@ from dashboard.schema import (
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
-# English names of the response types (charts and derived events); other languages: i18n.
-RESPONSE_TYPE_LABELS = {code: en for code, (en, _zh) in RESPONSE_LABELS.items()}
-assert set(RESPONSE_TYPE_LABELS) == set(RESPONSE_TYPE_DEFINITIONS)
+assert set(RESPONSE_LABELS) == set(RESPONSE_TYPE_DEFINITIONS)
 assert set(STATUS_LABELS) == set(STATUS_DEFINITIONS)
 assert all(f"field_{name}" in MESSAGES for name in STATIONS.names)
 
