@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from dashboard.schema import (
     STATUS_DEFINITIONS,
 )
 from tests.helpers import station, write
+from tests.test_app import start
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -169,16 +169,7 @@ def _run(
     query: dict[str, str], monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...] = ()
 ) -> AppTest:
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")  # no place is looked up online in a test
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    old, sys.argv = sys.argv, ["app.py", *argv]
-    try:
-        at.run()
-    finally:
-        sys.argv = old
-    assert not at.exception, at.exception
-    return at
+    return start(query, list(argv))
 
 
 def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
