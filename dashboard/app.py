@@ -1,4 +1,4 @@
-"""The dashboard's layout. Logic lives in the modules it calls; this file only arranges them.
+"""The dashboard's layout. Logic lives in the modules it calls; state in `dashboard.state`.
 
 Start: `python -m streamlit run dashboard/app.py [-- --stations FILE --responses FILE]`.
 """
@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,13 +23,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from dashboard import assets, export, geocode, history, maps, panels, places, sources
-from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, show_value
+from dashboard import state as page
+from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
     EARLIEST_AS_OF,
     Filters,
     apply_filters,
     country_counts,
-    month_of,
     months_between,
     showing_text,
 )
@@ -35,14 +37,34 @@ from dashboard.i18n import (
     LANGUAGES,
     Msg,
     bureau_label,
-    language,
-    msg,
+    long_date,
+    plural,
     response_label,
     status_label,
     t,
 )
 from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
-from dashboard.urlstate import Choices, parse_language, parse_query, to_query
+from dashboard.urlstate import Choices, Display, MapFrame, to_query
+
+MAX_PROBLEM_LINES = 1000
+BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
+# Above the map: Streamlit's header (60 px), a one-line title and the count line.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 3.6rem 1rem 2rem; max-width: none; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.45rem; line-height: 1.25;
+  padding: 0.1rem 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 175px) !important;
+  min-height: 380px; }
+.st-key-side { max-height: calc(100vh - 175px); min-height: 380px; overflow-y: auto;
+  padding-right: 0.25rem; }
+.st-phone-cue { margin: 0; font-size: 0.95rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] h1 { white-space: normal; font-size: 1.15rem; }
+  iframe[title="streamlit_folium.st_folium"] { height: 60vh !important; min-height: 300px; }
+  .st-key-side { max-height: none; min-height: 0; overflow: visible; }
+}
+@media (min-width: 641px) { .st-phone-cue { display: none; } }
+</style>"""
 
 
 def cli_paths(argv: list[str]) -> tuple[Path, Path]:
@@ -119,24 +141,36 @@ def load(
 def chart_spec(frame: pd.DataFrame, kind: str, lang: str) -> dict:
     """The Vega-Lite spec of an Altair chart, built once per distinct data (Altair's schema
     validation costs more than the rest of a rerun)."""
+    whole = alt.Axis(format="d", tickMinStep=1)
     if kind == "per_country":
         chart = (
             alt.Chart(frame, title=t("chart_per_country", lang))
             .mark_bar()
             .encode(
-                x=alt.X("stations:Q", title=t("chart_stations", lang)),
+                x=alt.X("stations:Q", title=t("chart_stations", lang), axis=whole),
                 y=alt.Y("country:N", sort="-x", title=None),
+                tooltip=[
+                    alt.Tooltip("country:N", title=t("col_country", lang)),
+                    alt.Tooltip("stations:Q", title=t("chart_stations", lang)),
+                ],
             )
         )
     else:
+        order = [t(f"tier_{code}", lang) for code in panels.TIER_NAMES]
         chart = (
             alt.Chart(frame, title=t("chart_per_year", lang))
             .mark_bar()
             .encode(
                 x=alt.X("year:O", title=t("chart_year", lang)),
-                y=alt.Y("responses:Q", title=t("chart_responses", lang)),
-                color=alt.Color("type:N", title=t("chart_type", lang)),
-                # The colours name the types in the legend; the tooltip says it in words too.
+                y=alt.Y("responses:Q", title=t("chart_responses", lang), axis=whole),
+                color=alt.Color(
+                    "type:N",
+                    title=t("chart_type", lang),
+                    scale=alt.Scale(domain=order, range=list(panels.TIER_CHART_COLOURS)),
+                    legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+                ),
+                order=alt.Order("order:Q"),
+                # The colours name the kinds in the legend; the tooltip says it in words too.
                 tooltip=[
                     alt.Tooltip("year:O", title=t("chart_year", lang)),
                     alt.Tooltip("type:N", title=t("chart_type", lang)),
@@ -156,10 +190,6 @@ def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
     return (file.name, file.getvalue()) if file is not None else None
 
 
-def forget_uploads() -> None:
-    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-
-
 def show_problem(problem: str, lang: str) -> None:
     head, _, rest = problem.partition("\n")
     st.error(t("not_used", lang, problem=panels.md_text(head)))
@@ -175,10 +205,6 @@ def show_problem(problem: str, lang: str) -> None:
         st.download_button(t("download_problems", lang), problem, "problems.txt")
 
 
-MAX_PROBLEM_LINES = 1000
-BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
-
-
 def origin_text(origin: str, lang: str) -> str:
     """Where data came from, in words (file names stay as they are)."""
     if origin.startswith("the bundled "):
@@ -188,98 +214,335 @@ def origin_text(origin: str, lang: str) -> str:
     return origin
 
 
-def keep_valid_choices(choices: Choices, months: list[str]) -> None:
-    """Drop remembered filter values that the data now in use does not have."""
-    for key, allowed in (
-        ("countries", choices.countries),
-        ("statuses", choices.statuses),
-        ("bureaus", choices.bureaus),
-        ("rtypes", choices.response_types),
-    ):
-        if key in st.session_state:
-            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
-    value = st.session_state.get("months")
-    if not (isinstance(value, tuple | list) and set(value) <= set(months)):
-        st.session_state["months"] = (months[0], months[-1])
-    if st.session_state.get("station") not in choices.stations:
-        st.session_state["station"] = None
+@dataclass(frozen=True)
+class View:
+    """Everything the sections of one run show: the data, the filters and their result."""
+
+    lang: str
+    today: dt.date
+    months: list[str]
+    all_stations: pd.DataFrame
+    filters: Filters
+    display: Display
+    day: dt.date | None
+    place: places.Place | None
+    stations: pd.DataFrame  # the view's stations (as of the day, filtered, near the place)
+    responses: pd.DataFrame  # the responses made by the day (all countries)
+    unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
+
+    @property
+    def view_responses(self) -> pd.DataFrame:
+        return panels.view_responses(self.responses, self.stations)
 
 
-def reset_filters(months: list[str]) -> None:
-    # Assign every widget its empty value (popping the keys would leave the widgets showing
-    # their old choices while the filters were cleared).
-    apply_link(Filters(), months)
-    st.session_state["notices"] = []
+def make_view(
+    data: sources.DataSet, filters: Filters, lang: str, today: dt.date, months: list[str]
+) -> View:
+    """Apply the filters: the same rows are shown, mapped and downloaded."""
+    stations, responses = data.stations, data.responses
+    assert stations is not None
+    day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
+    place = None
+    if filters.near:
+        with st.spinner(t("looking_up", lang)):
+            found = find_place(filters.near, data.stations_origin, stations)
+        if isinstance(found, Msg):
+            st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
+        else:
+            place = found
+    km = float(filters.km or places.DEFAULT_KM)
 
+    def near(rows: pd.DataFrame) -> pd.DataFrame:
+        return places.within(rows, place, km) if place else rows
 
-def apply_link(filters: Filters, months: list[str]) -> None:
-    st.session_state["countries"] = list(filters.countries)
-    st.session_state["statuses"] = list(filters.statuses)
-    st.session_state["bureaus"] = list(filters.bureaus)
-    st.session_state["rtypes"] = list(filters.response_types)
-    st.session_state["q"] = filters.query
-    low = month_of(filters.date_from, months) if filters.date_from else months[0]
-    high = month_of(filters.date_to, months, upper=True) if filters.date_to else months[-1]
-    st.session_state["months"] = (low, max(low, high))
-    st.session_state["station"] = filters.station
-    st.session_state["asof"] = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
-    st.session_state["near"] = filters.near or ""
-    st.session_state["km"] = float(filters.km or places.DEFAULT_KM)
-
-
-def current_filters(months: list[str]) -> Filters:
-    value = st.session_state.get("months")
-    in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
-    low, high = value if in_range else (months[0], months[-1])
-    return Filters(
-        countries=tuple(st.session_state.get("countries", ())),
-        statuses=tuple(st.session_state.get("statuses", ())),
-        bureaus=tuple(st.session_state.get("bureaus", ())),
-        response_types=tuple(st.session_state.get("rtypes", ())),
-        query=" ".join(str(st.session_state.get("q", "")).split()),
-        date_from=None if low == months[0] else low,
-        date_to=None if high == months[-1] else high,
-        station=st.session_state.get("station"),
-        as_of=st.session_state["asof"].isoformat() if st.session_state.get("asof") else None,
-        near=" ".join(str(st.session_state.get("near") or "").split()) or None,
-        km=float(st.session_state.get("km") or places.DEFAULT_KM)
-        if st.session_state.get("near")
-        else None,
+    by_day = history.responses_by(responses, day) if day else responses
+    table = history.as_of(stations, by_day, day) if day else stations
+    shown = near(apply_filters(table, filters, by_day))
+    unframed = near(apply_filters(stations, filters, responses)) if day else shown
+    return View(
+        lang,
+        today,
+        months,
+        stations,
+        filters,
+        page.current_display(),
+        day,
+        place,
+        shown,
+        by_day,
+        unframed,
     )
 
 
-def step_as_of(months: int, today: dt.date) -> None:
-    st.session_state["asof"] = history.step_month(st.session_state.get("asof"), months, today)
+def header(view: View) -> None:
+    """The one-line title, then what the map shows and as of when."""
+    lang = view.lang
+    st.title(t("title", lang))
+    count = showing_text(view.stations, len(view.all_stations), lang)
+    if view.day:
+        so_far = t("asof_heading", lang, day=long_date(view.day, lang), count=len(view.stations))
+        st.markdown(f"**{panels.md_text(so_far)}** · {panels.md_text(count)}")
+    else:
+        reviewed = t(
+            "data_reviewed", lang, day=long_date(dt.date.fromisoformat(DATA_REVIEWED), lang)
+        )
+        st.markdown(f"**{panels.md_text(count)}** · {panels.md_text(reviewed)}")
+    if view.place:
+        place = view.place
+        st.caption(
+            t(
+                "within",
+                lang,
+                km=f"{view.filters.km:g}",
+                place=panels.md_text(place.name),
+                lat=f"{place.latitude:.3f}",
+                lon=f"{place.longitude:.3f}",
+                how=t(f"found_{place.how}", lang),
+            )
+        )
 
 
-def select_from_map() -> None:
-    value = st.session_state.get("map") or {}
-    picked = maps.station_from_popup(value.get("last_object_clicked_popup"))
-    if picked:
-        st.session_state["station"] = picked
+def sidebar_filters(
+    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
+) -> None:
+    """The filter widgets; each one's key is its field of `Filters` (see dashboard/state.py)."""
+    st.header(t("filters", lang))
+    st.multiselect(
+        t("country", lang),
+        options=sorted(view_names.index, key=lambda c: str(view_names[c])),
+        format_func=lambda c: f"{view_names[c]} ({counts.get(c, 0)})",
+        key="countries",
+        placeholder=t("choose_options", lang),
+    )
+    st.multiselect(
+        t("status", lang),
+        options=list(STATUS_DEFINITIONS),
+        format_func=lambda s: status_label(s, lang),
+        key="statuses",
+        placeholder=t("choose_options", lang),
+    )
+    st.multiselect(
+        t("bureau", lang),
+        list(BUREAU_DEFINITIONS),
+        format_func=lambda b: bureau_label(b, lang),
+        key="bureaus",
+        placeholder=t("choose_options", lang),
+    )
+    st.multiselect(
+        t("response_types", lang),
+        options=list(RESPONSE_TYPE_DEFINITIONS),
+        format_func=lambda r: response_label(r, lang),
+        key="response_types",
+        placeholder=t("choose_options", lang),
+    )
+    st.select_slider(t("months", lang), options=months, key=page.Key.MONTHS)
+    st.text_input(
+        t("search", lang), key="query", max_chars=200, placeholder=t("search_placeholder", lang)
+    )
+    st.date_input(
+        t("asof", lang),
+        key="as_of",
+        min_value=EARLIEST_AS_OF,
+        max_value=today,
+        format="YYYY-MM-DD",
+        help=t("asof_help", lang),
+    )
+    st.caption(panels.md_text(t("reports_marks", lang)))
+    back, forward = st.columns(2)
+    back.button(
+        t("month_back", lang),
+        on_click=page.step_as_of,
+        args=(-1, today),
+        help=t("month_back_help", lang),
+        width="stretch",
+    )
+    forward.button(
+        t("month_forward", lang),
+        on_click=page.step_as_of,
+        args=(1, today),
+        help=t("month_forward_help", lang),
+        width="stretch",
+    )
+    near, km = st.columns([3, 2])
+    near.text_input(
+        t("near", lang),
+        key="near",
+        max_chars=100,
+        placeholder=t("near_placeholder", lang),
+        help=t("near_help", lang),
+    )
+    km.number_input(t("km", lang), key="km", min_value=1.0, max_value=20000.0, step=10.0)
+    st.button(t("reset", lang), on_click=page.reset, args=(months,))
 
 
-def select_from_table() -> None:
-    rows = st.session_state["table"]["selection"]["rows"]
-    ids = st.session_state.get("shown_ids", [])
-    if rows and rows[0] < len(ids):
-        st.session_state["station"] = ids[rows[0]]
+def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
+    with st.sidebar.expander(t("own_files", lang), expanded=False):
+        st.caption(t("own_files_help", lang))
+        round_ = page.upload_round()
+        stations = uploaded(f"stations_file_{round_}", t("stations_csv", lang))
+        responses = uploaded(f"responses_file_{round_}", t("responses_csv", lang))
+        st.button(t("back_to_bundled", lang), on_click=page.forget_uploads)
+    return stations, responses
 
 
-def select_from_list() -> None:
-    picked = st.session_state.get("station_pick") or None
-    known = st.session_state.get("known_ids", frozenset())
-    st.session_state["station"] = picked if picked in known else None
-    if picked and picked not in known:
-        st.session_state["notices"] = [
-            *st.session_state.get("notices", []),
-            msg("station_not_in_data", id=show_value(picked)),
-        ]
+def notices(view: View, orphans: int) -> None:
+    for notice in page.notices():
+        st.warning(panels.md_text(notice.text(view.lang) if isinstance(notice, Msg) else notice))
+    if orphans:
+        st.info(t("orphans", view.lang, count=orphans))
+
+
+@st.fragment
+def map_and_panels(view: View) -> None:
+    """The map and, beside it, the selected station and the panels. A click or a move on the
+    map reruns only this part."""
+    lang = view.lang
+    record = (
+        panels.station_record(view.all_stations, view.filters.station)
+        if view.filters.station
+        else None
+    )
+    if (
+        view.filters.station
+        and view.day
+        and view.filters.station in set(view.stations["station_id"])
+    ):
+        record = panels.station_record(view.stations, view.filters.station)
+    map_col, side_col = st.columns([5, 3], gap="small")
+    with map_col:
+        (lat, lon), zoom = maps.view_for(view.unframed)
+        station_frame = None
+        if record:
+            (slat, slon), szoom = maps.station_view(record)
+            station_frame = MapFrame(slat, slon, szoom)
+        frame = page.map_frame(MapFrame(lat, lon, zoom), view.filters, station_frame)
+        st_folium(
+            maps.build_base_map(tiles=page.base_tiles(lang), lang=lang),
+            key=page.Key.MAP,
+            feature_group_to_add=maps.build_station_layer(
+                view.stations, view.filters.station, view.responses, lang
+            ),
+            center=(frame.latitude, frame.longitude),
+            zoom=frame.zoom,
+            height=maps.MAP_HEIGHT_PX,
+            width=None,
+            returned_objects=["last_object_clicked_popup", "center", "zoom", "selected_layers"],
+            on_change=page.from_map,
+        )
+        if record:
+            cue = t(
+                "selected_cue",
+                lang,
+                name=str(record["name"]),
+                status=status_label(str(record["status"]), lang),
+            )
+            st.html(f'<p class="st-phone-cue">{html.escape(cue)}</p>')
+    with side_col, st.container(key="side"):
+        station_picker(view)
+        side_panels(view, record)
+    page.write_link(view.filters, page.current_display())
+
+
+def station_picker(view: View) -> None:
+    lang, shown, station = view.lang, view.stations, view.filters.station
+    if len(shown) <= panels.PICKER_MAX_STATIONS:
+        ids = list(shown["station_id"])
+        label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
+        if station and station not in label_of:
+            ids = [station, *ids]
+            label_of[station] = panels.station_record(view.all_stations, station)["name"]
+        st.session_state[page.Key.STATION_PICK] = station
+        st.selectbox(
+            t("station_details", lang),
+            options=[None, *ids],
+            format_func=lambda i: (
+                t("choose_station", lang) if i is None else f"{label_of[i]} ({i})"
+            ),
+            key=page.Key.STATION_PICK,
+            on_change=page.select_from_list,
+            placeholder=t("choose_station", lang),
+        )
+    else:
+        st.session_state[page.Key.STATION_PICK] = station or ""
+        st.text_input(
+            t("station_id_input", lang),
+            key=page.Key.STATION_PICK,
+            on_change=page.select_from_list,
+            help=t("too_many_to_list", lang, count=f"{len(shown):,}"),
+        )
+
+
+def side_panels(view: View, record: dict | None) -> None:
+    """Tabs beside the map; only the open one is built."""
+    lang = view.lang
+    names = [
+        t("tab_station", lang),
+        t("tab_overview", lang),
+        t("tab_responses", lang),
+        t("tab_country", lang),
+        t("tab_charts", lang),
+    ]
+    wanted = names[0] if record else names[1]
+    if st.session_state.get("panel_for") != (view.filters.station, lang):
+        st.session_state["panel_for"] = (view.filters.station, lang)
+        st.session_state[page.Key.PANEL] = wanted
+    station_tab, overview_tab, responses_tab, country_tab, charts_tab = st.tabs(
+        names, key=page.Key.PANEL, on_change="rerun", default=wanted
+    )
+    if station_tab.open:
+        with station_tab:
+            if record:
+                show_station(record, view.responses, lang)
+            else:
+                st.caption(t("no_station_yet", lang))
+    if overview_tab.open:
+        with overview_tab:
+            coverage_line(view)
+            st.table(panels.status_counts(view.stations, lang), hide_index=True)
+    if responses_tab.open:
+        with responses_tab:
+            for _code, country, timeline in panels.country_timelines(view.responses, view.stations):
+                with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
+                    show_timeline(timeline, lang)
+    if country_tab.open:
+        with country_tab:
+            st.caption(t("country_caption", lang))
+            st.table(panels.country_summary(view.stations, view.responses, lang), hide_index=True)
+    if charts_tab.open:
+        with charts_tab:
+            per_country = panels.stations_per_country(view.stations).head(25)
+            st.vega_lite_chart(chart_spec(per_country, "per_country", lang), width="stretch")
+            per_year = panels.responses_per_year(view.view_responses, lang)
+            st.vega_lite_chart(chart_spec(per_year, "per_year", lang), width="stretch")
+
+
+def coverage_line(view: View) -> None:
+    lang, cover = view.lang, panels.coverage(view.all_stations)
+    reports = " · ".join(
+        f"[{panels.md_text(r.title)}]({panels.safe_url(r.url)}) "
+        f"({panels.md_text(long_date(dt.date.fromisoformat(r.published), lang))})"
+        for r in panels.REPORTS
+    )
+    st.markdown(
+        panels.md_text(
+            t(
+                "coverage",
+                lang,
+                reported=cover.reported,
+                identified=cover.identified,
+                country_only=cover.country_only,
+                missing=cover.missing,
+                others=cover.others,
+            )
+        )
+        + f" {panels.md_text(t('reports', lang))}: {reports}"
+    )
 
 
 def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
     code = str(record["status"])
     st.markdown(f"#### {panels.md_text(record['name'])}")
+    st.button(t("clear_station", lang), on_click=page.select_station, args=(None,))
     meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
     st.markdown(
         f"**{t('status_line', lang)}:** {panels.md_text(status_label(code, lang))} "
@@ -327,34 +590,97 @@ def show_timeline(timeline: pd.DataFrame, lang: str) -> None:
     st.markdown("\n".join(lines))
 
 
-def choose_language() -> str:
-    """The interface language: from the link on a session's first run, then the switch."""
-    if "lang" not in st.session_state:
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
-        st.session_state["lang"], st.session_state["lang_notices"] = parse_language(params)
-    st.sidebar.radio(
-        "Language / 语言",
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.get,
-        key="lang",
-        horizontal=True,
+def downloads(view: View) -> None:
+    """The view's stations (CSV, GeoJSON) and its government responses (CSV): the rows the page
+    shows. Files are made only when a button is clicked."""
+    lang, today, filters = view.lang, view.today, view.filters
+    n, m = len(view.stations), len(view.view_responses)
+    one, two, three = st.columns(3)
+    one.download_button(
+        t("download_csv", lang, stations=plural("n_stations", n, lang)),
+        data=lambda: export.to_csv_bytes(view.stations),
+        file_name=export.export_filename(filters, today),
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
     )
-    return language(st.session_state.get("lang"))
+    two.download_button(
+        t("download_geojson", lang, stations=plural("n_stations", n, lang)),
+        data=lambda: export.to_geojson_bytes(view.stations),
+        file_name=export.export_filename(filters, today, extension="geojson"),
+        mime="application/geo+json",
+        on_click="ignore",
+        width="stretch",
+    )
+    three.download_button(
+        t("download_responses", lang, responses=plural("n_responses", m, lang)),
+        data=lambda: export.to_csv_bytes(view.view_responses),
+        file_name=export.export_filename(filters, today, what="police-station-responses"),
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def table(view: View) -> None:
+    lang = view.lang
+    st.subheader(t("stations_heading", lang))
+    rows = panels.table_rows(view.stations, lang=lang)
+    st.session_state[page.Key.SHOWN_IDS] = list(view.stations["station_id"].head(len(rows)))
+    if len(rows) < len(view.stations):
+        st.caption(t("table_capped", lang, shown=f"{len(rows):,}", total=f"{len(view.stations):,}"))
+    st.dataframe(
+        rows,
+        key=page.Key.TABLE,
+        on_select=page.select_from_table,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        row_height=56,
+        column_config={
+            t("col_source", lang): st.column_config.LinkColumn(
+                t("col_source", lang), display_text=r"https://(?:www\.)?([^/?#]+)"
+            ),
+            t("col_name", lang): st.column_config.TextColumn(width="medium"),
+            t("col_summary", lang): st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def about(view: View, filters: Filters) -> None:
+    """How the data was made, what it covers, and how to cite this view."""
+    lang = view.lang
+    with st.expander(t("about", lang)):
+        st.markdown(panels.md_text(t("method", lang)))
+        coverage_line(view)
+        version = t("version", lang, reviewed=DATA_REVIEWED, commit=(git_commit() or "-")[:12])
+        st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
+        query = urlencode(to_query(filters, display=page.current_display()))
+        base = (st.context.url or "").split("?", 1)[0]
+        link = f"{base}?{query}" if base and query else base or None
+        cite = export.citation(query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link)
+        st.markdown(f"**{panels.md_text(t('cite', lang))}**")
+        st.markdown("\n".join(f"> {panels.md_text(line)}  " for line in cite.splitlines()))
+    st.caption(t("footer", lang))
 
 
 def main() -> None:
     started = time.perf_counter()
     prepare_assets()
-    lang = choose_language()
+    display = page.start_display()
+    lang = display.lang
     st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
+    st.html(PAGE_CSS)
+    st.sidebar.radio(
+        "Language / 语言",
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key=page.Key.LANG,
+        horizontal=True,
+    )
     stations_path, responses_path = cli_paths(sys.argv[1:])
     filter_area = st.sidebar.container()
-    with st.sidebar.expander(t("own_files", lang), expanded=False):
-        st.caption(t("own_files_help", lang))
-        round_ = st.session_state.get("upload_round", 0)
-        stations_upload = uploaded(f"stations_file_{round_}", t("stations_csv", lang))
-        responses_upload = uploaded(f"responses_file_{round_}", t("responses_csv", lang))
-        st.button(t("back_to_bundled", lang), on_click=forget_uploads)
+    stations_upload, responses_upload = own_files(lang)
     with st.spinner(t("checking", lang)):
         data, choices = load(
             str(stations_path),
@@ -363,12 +689,12 @@ def main() -> None:
             stations_upload,
             responses_upload,
         )
-    stations, responses, orphans = data.stations, data.responses, data.orphans
-    st.title(t("title", lang))
     for problem in data.problems:
         show_problem(problem, lang)
-    if stations is None:
+    if data.stations is None or choices is None:
+        st.title(t("title", lang))
         st.stop()
+        return
     if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
         st.info(
             t(
@@ -382,256 +708,21 @@ def main() -> None:
         st.error(t("static_off", lang))
 
     today = dt.date.today()
-    first = str(stations["first_reported_date"].min())
+    first = str(data.stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
-    names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
-    st.session_state["known_ids"] = choices.stations
-    keep_valid_choices(choices, months)
-    if "initialised" not in st.session_state:
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
-        linked, notices = parse_query(params, choices, today)
-        apply_link(linked, months)
-        st.session_state["notices"] = [*st.session_state.get("lang_notices", []), *notices]
-        st.session_state["initialised"] = True
-
-    counts = country_counts(stations)
+    page.start_filters(choices, months, today)
+    names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
     with filter_area:
-        st.header(t("filters", lang))
-        st.multiselect(
-            t("country", lang),
-            options=sorted(names.index, key=lambda c: str(names[c])),
-            format_func=lambda c: f"{names[c]} ({counts.get(c, 0)})",
-            key="countries",
-            placeholder=t("choose_options", lang),
-        )
-        st.multiselect(
-            t("status", lang),
-            options=list(STATUS_DEFINITIONS),
-            format_func=lambda s: status_label(s, lang),
-            key="statuses",
-            placeholder=t("choose_options", lang),
-        )
-        st.multiselect(
-            t("bureau", lang),
-            list(BUREAU_DEFINITIONS),
-            format_func=lambda b: bureau_label(b, lang),
-            key="bureaus",
-            placeholder=t("choose_options", lang),
-        )
-        st.multiselect(
-            t("rtypes", lang),
-            options=list(RESPONSE_TYPE_DEFINITIONS),
-            format_func=lambda r: response_label(r, lang),
-            key="rtypes",
-            placeholder=t("choose_options", lang),
-        )
-        st.select_slider(t("months", lang), options=months, key="months")
-        st.text_input(
-            t("search", lang),
-            key="q",
-            max_chars=200,
-            placeholder=t("search_placeholder", lang),
-        )
-        st.date_input(
-            t("asof", lang),
-            key="asof",
-            min_value=EARLIEST_AS_OF,
-            max_value=today,
-            format="YYYY-MM-DD",
-            help=t("asof_help", lang),
-        )
-        back_col, forward_col = st.columns(2)
-        back_col.button(
-            t("month_back", lang),
-            on_click=step_as_of,
-            args=(-1, today),
-            help=t("month_back_help", lang),
-            width="stretch",
-        )
-        forward_col.button(
-            t("month_forward", lang),
-            on_click=step_as_of,
-            args=(1, today),
-            help=t("month_forward_help", lang),
-            width="stretch",
-        )
-        near_col, km_col = st.columns([3, 2])
-        near_col.text_input(
-            t("near", lang),
-            key="near",
-            max_chars=100,
-            placeholder=t("near_placeholder", lang),
-            help=t("near_help", lang),
-        )
-        km_col.number_input(t("km", lang), key="km", min_value=1.0, max_value=20000.0, step=10.0)
-        st.button(t("reset", lang), on_click=reset_filters, args=(months,))
-        st.divider()
-        tiles = st.toggle(
-            t("tiles", lang),
-            value=True,
-            key="tiles",
-            help=t("tiles_help", lang),
-        )
+        sidebar_filters(names, country_counts(data.stations), months, today, lang)
+    filters = page.current_filters(months)
+    view = make_view(data, filters, lang, today, months)
 
-    filters = current_filters(months)
-
-    day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
-    if day:
-        responses = history.responses_by(responses, day)
-    place = None
-    if filters.near:
-        with st.spinner(t("looking_up", lang)):
-            place = find_place(filters.near, data.stations_origin, stations)
-    if isinstance(place, Msg):
-        st.warning(panels.md_text(t("near_not_applied", lang, why=place.text(lang))))
-        place = None
-
-    def view(
-        stations: pd.DataFrame = stations, responses: pd.DataFrame = responses
-    ) -> pd.DataFrame:
-        """The stations of this view (as of the day, filtered, near the place): the same rows
-        are shown and downloaded."""
-        rows = apply_filters(
-            history.as_of(stations, responses, day) if day else stations, filters, responses
-        )
-        return places.within(rows, place, float(filters.km or places.DEFAULT_KM)) if place else rows
-
-    shown = view()
-    if place:
-        st.caption(
-            t(
-                "within",
-                lang,
-                km=f"{filters.km:g}",
-                place=panels.md_text(place.name),
-                lat=f"{place.latitude:.3f}",
-                lon=f"{place.longitude:.3f}",
-                how=t(f"found_{place.how}", lang),
-            )
-        )
-    wanted = to_query(filters, lang)
-    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
-        st.query_params.from_dict(wanted)
-
-    st.markdown(f"**{showing_text(shown, len(stations), lang)}**")
-    for notice in st.session_state.get("notices", []):
-        st.warning(panels.md_text(notice.text(lang) if isinstance(notice, Msg) else notice))
-    if len(orphans):
-        st.info(t("orphans", lang, count=len(orphans)))
-
-    map_col, panel_col = st.columns([3, 2], gap="medium")
-    with map_col:
-        center, zoom = maps.view_for(shown)
-        st_folium(
-            maps.build_base_map(tiles=tiles, lang=lang),
-            key="map",
-            feature_group_to_add=maps.build_station_layer(shown, filters.station, responses, lang),
-            center=center,
-            zoom=zoom,
-            height=maps.MAP_HEIGHT_PX,
-            width=None,
-            returned_objects=["last_object_clicked_popup"],
-            on_change=select_from_map,
-        )
-        st.caption(t("map_caption", lang))
-    with panel_col:
-        status_tab, responses_tab, country_tab = st.tabs(
-            [t("tab_status", lang), t("tab_responses", lang), t("tab_country", lang)]
-        )
-        with status_tab:
-            st.dataframe(panels.status_counts(shown, lang), hide_index=True, width="stretch")
-            if len(shown) <= panels.PICKER_MAX_STATIONS:
-                ids = list(shown["station_id"])
-                if filters.station and filters.station not in ids:
-                    ids = [filters.station, *ids]
-                st.session_state["station_pick"] = filters.station
-                label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
-                if filters.station and filters.station not in label_of:
-                    label_of[filters.station] = panels.station_record(stations, filters.station)[
-                        "name"
-                    ]
-                st.selectbox(
-                    t("station_details", lang),
-                    options=[None, *ids],
-                    format_func=lambda i: (
-                        t("choose_station", lang) if i is None else f"{label_of[i]} ({i})"
-                    ),
-                    key="station_pick",
-                    on_change=select_from_list,
-                    placeholder=t("choose_station", lang),
-                )
-            else:
-                st.session_state["station_pick"] = filters.station or ""
-                st.text_input(
-                    t("station_id_input", lang),
-                    key="station_pick",
-                    on_change=select_from_list,
-                    help=t("too_many_to_list", lang, count=f"{len(shown):,}"),
-                )
-            record = panels.station_record(stations, filters.station) if filters.station else None
-            if record:
-                show_station(record, responses, lang)
-        with country_tab:
-            st.caption(t("country_caption", lang))
-            st.dataframe(
-                panels.country_summary(shown, responses, lang), hide_index=True, width="stretch"
-            )
-        with responses_tab:
-            for _code, country, timeline in panels.country_timelines(responses, shown):
-                with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
-                    show_timeline(timeline, lang)
-
-    chart_a, chart_b = st.columns(2)
-    with chart_a:
-        per_country = panels.stations_per_country(shown).head(25)
-        st.vega_lite_chart(chart_spec(per_country, "per_country", lang), width="stretch")
-    with chart_b:
-        per_year = panels.responses_per_year(responses, lang)
-        st.vega_lite_chart(chart_spec(per_year, "per_year", lang), width="stretch")
-
-    st.subheader(t("stations_heading", lang))
-    table = panels.table_rows(shown, lang=lang)
-    st.session_state["shown_ids"] = list(shown["station_id"].head(len(table)))
-    if len(table) < len(shown):
-        st.caption(t("table_capped", lang, shown=f"{len(table):,}", total=f"{len(shown):,}"))
-    st.dataframe(
-        table,
-        key="table",
-        on_select=select_from_table,
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col_source", lang): st.column_config.LinkColumn(
-                t("col_source", lang), display_text=r"https://(?:www\.)?([^/?#]+)"
-            )
-        },
-    )
-    st.download_button(
-        t("download_csv", lang, count=len(shown)),
-        # Made only when the button is clicked, from the shared data and this view's filters.
-        data=lambda: export.to_csv_bytes(view()),
-        file_name=export.export_filename(filters, today),
-        mime="text/csv",
-        on_click="ignore",
-    )
-    st.download_button(
-        t("download_geojson", lang, count=len(shown)),
-        data=lambda: export.to_geojson_bytes(view()),
-        file_name=export.export_filename(filters, today, extension="geojson"),
-        mime="application/geo+json",
-        on_click="ignore",
-    )
-    with st.expander(t("cite", lang)):
-        query = urlencode(to_query(filters, lang))
-        base = (st.context.url or "").split("?", 1)[0]
-        link = f"{base}?{query}" if base and query else base or None
-        st.code(
-            export.citation(query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link),
-            language=None,
-            wrap_lines=True,
-        )
-    st.caption(t("footer", lang))
+    header(view)
+    notices(view, len(data.orphans))
+    map_and_panels(view)
+    downloads(view)
+    table(view)
+    about(view, filters)
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

@@ -37,8 +37,14 @@ def _sources() -> dict[str, Path]:
     return files
 
 
+WEB_DIR = Path(__file__).resolve().parent / "web"
+
+
 def _own_files() -> dict[str, Path]:
-    return {"countries.geojson": DATA_DIR / "countries.geojson"}
+    files = {"countries.geojson": DATA_DIR / "countries.geojson"}
+    for source in sorted(WEB_DIR.glob("*.*")):
+        files[f"web/{source.name}"] = source
+    return files
 
 
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
@@ -75,3 +81,5 @@ CLUSTER_CSS = [
     ("markercluster_default_css", url(f"{VENDOR}/markercluster/MarkerCluster.Default.css")),
 ]
 COUNTRIES_URL = url("countries.geojson")
+MAP_JS = [("st_map_folds", url("web/map_folds.js"))]
+MAP_CSS = [("st_map_css", url("web/map.css"))]

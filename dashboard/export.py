@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pandas as pd
 
-from dashboard.filters import Filters
+from dashboard.filters import FILTERS, Filters
 
 # OWASP CSV injection: a cell starting with one of these can run as a spreadsheet formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,26 +38,16 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _slug(value: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", value).strip("-")[:40]
-
-
-def export_filename(filters: Filters, today: dt.date, extension: str = "csv") -> str:
-    """e.g. `police-stations_2026-11-27_country-NL-CA_status-closed.csv`."""
-    parts = ["police-stations", today.isoformat()]
-    named = [
-        ("country", filters.countries),
-        ("status", filters.statuses),
-        ("bureau", filters.bureaus),
-        ("rtype", filters.response_types),
-    ]
-    for label, values in named:
-        if values:
-            parts.append(f"{label}-{_slug('-'.join(values))}")
-    if filters.query:
-        parts.append(f"q-{_slug(filters.query)}")
-    if filters.date_from or filters.date_to:
-        parts.append(f"from-{filters.date_from or 'start'}-to-{filters.date_to or 'now'}")
+def export_filename(
+    filters: Filters, today: dt.date, extension: str = "csv", what: str = "police-stations"
+) -> str:
+    """e.g. `police-stations_2026-11-27_country-NL-CA_status-closed.csv`: every filter of the
+    view named by its declared file-name part."""
+    parts = [what, today.isoformat()]
+    for spec in FILTERS:
+        value = getattr(filters, spec.field)
+        if value and spec.file_part is not None and not (spec.field == "km" and not filters.near):
+            parts.append(spec.file_part(value))
     if len(parts) == 2:
         parts.append("all")
     return "_".join(p for p in parts if p)[:180] + f".{extension}"

@@ -8,6 +8,7 @@ a `Msg` is a message decided now and put into words later, in whatever language 
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ _UI: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"),
     "bureau": ("Operating bureau (as reported)", "所属公安局（据报道）"),
     "bureau_unknown": ("unknown", "不详"),
-    "rtypes": ("Countries whose government did…", "政府采取了以下行动的国家…"),
+    "response_types": ("Countries whose government did…", "政府采取了以下行动的国家…"),
     "choose_options": ("Choose options", "请选择"),
     "months": ("First reported between", "首次报道时间"),
     "search": ("Search name, city, address, summary", "搜索名称、城市、地址、摘要"),
@@ -68,7 +69,7 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "km": ("within km", "范围（公里）"),
     "reset": ("Reset filters", "重置筛选"),
-    "tiles": ("Load map tiles from OpenStreetMap", "从 OpenStreetMap 加载地图瓦片"),
+    "tiles": ("OpenStreetMap tiles", "OpenStreetMap 底图瓦片"),
     "tiles_help": (
         "Off: the page requests nothing from any other site; the map shows country outlines "
         "served by this app.",
@@ -142,6 +143,65 @@ _UI: dict[str, tuple[str, str]] = {
         "标记以颜色、字母和图例表示状态。虚线方块位于国家中心：只知道所在国家。放大后聚合点会展开。"
         "左上角的图层控制可按服务站数量或最强政府回应为国家着色。",
     ),
+    "tab_station": ("Station", "服务站"),
+    "tab_overview": ("Overview", "概况"),
+    "tab_charts": ("Charts", "图表"),
+    "no_station_yet": (
+        "No station selected: click one on the map, choose it above or pick a row of the table.",
+        "尚未选择服务站：请在地图上点击、在上方选择，或在表格中选中一行。",
+    ),
+    "clear_station": ("Clear selection", "取消选择"),
+    "selected_cue": (
+        "Selected: {name} ({status}). Its details follow below the map ↓",
+        "已选择：{name}（{status}）。详情在地图下方 ↓",
+    ),
+    "asof_heading": (
+        "As of {day}: {count} stations reported so far",
+        "截至 {day}：已报道 {count} 个服务站",
+    ),
+    "data_reviewed": ("data last reviewed {day}", "数据最近核查于 {day}"),
+    "reports_marks": (
+        "The two reports: 110 Overseas (12 Sep 2022, 54 stations) and Patrol and Persuade "
+        "(5 Dec 2022, 102 stations in all).",
+        "两份报告：《海外110》（2022年9月12日，54 个服务站）和《巡逻与劝返》"
+        "（2022年12月5日，共 102 个服务站）。",
+    ),
+    "coverage": (
+        "Safeguard Defenders reported {reported} stations in 53 countries. This data identifies "
+        "{identified} of them, {country_only} only to their country (dashed squares on the map). "
+        "{missing} are not identified in any source we could read: the reports' master table "
+        "is published only as images. {others} more stations come from later reporting.",
+        "保护卫士报告了 53 个国家的 {reported} 个服务站。本数据识别出其中 {identified} 个，"
+        "其中 {country_only} 个只知道所在国家（地图上的虚线方块）。另有 {missing} 个在我们能读到的"
+        "任何来源中都无法识别：报告的总表只以图片形式发布。另外 {others} 个服务站来自后来的报道。",
+    ),
+    "reports": ("The reports", "报告"),
+    "about": ("About the data, method and how to cite", "关于数据、方法和引用方式"),
+    "method": (
+        "Every row rests on at least one public source, linked in the station's details: "
+        "Safeguard Defenders' two reports and the news organisations, governments, courts and "
+        'parliaments that reported on each station. A row means "publicly reported as such a '
+        'station", not a finding that it is one; the status records what officials said. '
+        "Coordinates are never at street level: a city's or district's centre, or a country's "
+        "centre where only the country is known. A station's status history is derived from the "
+        "dated government responses. Summaries are in English.",
+        "每一行至少有一个公开来源（见服务站详情中的链接）：保护卫士的两份报告，以及报道各服务站的"
+        "新闻机构、政府、法院和议会。一行表示“被公开报道为此类服务站”，并不是认定其确实如此；"
+        "状态记录的是官方的说法。坐标从不精确到街道：为城市或城区中心，只知道国家时为国家中心。"
+        "服务站的状态历史由有日期的政府回应推导得出。摘要为英文。",
+    ),
+    "data_version": ("Data version", "数据版本"),
+    "version": ("reviewed {reviewed}, commit {commit}", "核查于 {reviewed}，提交 {commit}"),
+    "n_stations_one": ("{count} station", "{count} 个服务站"),
+    "n_stations_many": ("{count} stations", "{count} 个服务站"),
+    "n_responses_one": ("{count} response", "{count} 条回应"),
+    "n_responses_many": ("{count} responses", "{count} 条回应"),
+    "download_responses": (
+        "Download responses CSV ({responses})",
+        "下载政府回应 CSV（{responses}）",
+    ),
+    "map_key": ("Key", "图例"),
+    "map_layers": ("Layers", "图层"),
     "tab_status": ("Reporting status", "报道状态"),
     "tab_responses": ("Government responses", "政府回应"),
     "tab_country": ("By country", "按国家"),
@@ -185,18 +245,15 @@ _UI: dict[str, tuple[str, str]] = {
         "have them all.",
         "表格列出 {total} 个服务站中的前 {shown} 个；地图和 CSV 下载包含全部。",
     ),
-    "download_csv": ("Download CSV ({count} stations)", "下载 CSV（{count} 个服务站）"),
-    "download_geojson": (
-        "Download GeoJSON ({count} stations)",
-        "下载 GeoJSON（{count} 个服务站）",
-    ),
+    "download_csv": ("Download CSV ({stations})", "下载 CSV（{stations}）"),
+    "download_geojson": ("Download GeoJSON ({stations})", "下载 GeoJSON（{stations}）"),
     "cite": ("Cite this view", "引用此视图"),
     "footer": (
         "Data: Safeguard Defenders' reports and the news organisations and governments cited per "
-        "row; see data/README.md for method, gaps and how to cite. CC BY 4.0. Data summaries are "
-        "in English.",
-        "数据：保护卫士（Safeguard Defenders）的报告，以及每行所引用的新闻机构和政府；方法、缺漏和"
-        "引用方式见 data/README.md。CC BY 4.0。数据摘要为英文原文。",
+        'row; method, coverage and how to cite are under "About the data" above. Data CC BY 4.0. '
+        "Data summaries are in English.",
+        "数据：保护卫士（Safeguard Defenders）的报告，以及每行所引用的新闻机构和政府；"
+        "方法、覆盖范围和引用方式见上方“关于数据”。数据采用 CC BY 4.0。数据摘要为英文原文。",
     ),
     # Table and summary columns
     "col_distance_km": ("distance (km)", "距离（公里）"),
@@ -312,6 +369,14 @@ _UI: dict[str, tuple[str, str]] = {
         "Language lang={value} is not one of: en, zh; English is shown.",
         "语言 lang={value} 不是 en 或 zh 之一，显示英文。",
     ),
+    "bad_tiles": (
+        "tiles={value} is not 0 or 1; the map is shown without tiles.",
+        "tiles={value} 不是 0 或 1；地图不加载底图瓦片。",
+    ),
+    "bad_map": (
+        "map={value} is not latitude,longitude,zoom; the map fits the stations instead.",
+        "map={value} 不是“纬度,经度,缩放级别”；地图改为适配所显示的服务站。",
+    ),
     "no_place": ("No place given.", "没有给出地点。"),
     "place_offline": (
         "{name} is not a city of the data or of the offline gazetteer.",
@@ -417,6 +482,18 @@ def t(key: str, lang: str, **values: object) -> str:
     """The message `key` in `lang`, with `{placeholders}` filled from `values`."""
     text = MESSAGES[key][language(lang)] or MESSAGES[key][DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def plural(key: str, count: int, lang: str) -> str:
+    """`key_one` for one, `key_many` otherwise (Chinese uses one form for both)."""
+    return t(f"{key}_one" if count == 1 else f"{key}_many", lang, count=f"{count:,}")
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """`1 October 2022` in English, `2022年10月1日` in Chinese."""
+    if language(lang) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%B} {day.year}"
 
 
 def placeholders(text: str) -> set[str]:

@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -21,14 +22,23 @@ from folium.template import Template
 
 from dashboard import assets
 from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, status_label, t
-from dashboard.panels import NO_RESPONSE, RESPONSE_TIERS, country_layers
+from dashboard.panels import country_layers
+from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import STATUS_DEFINITIONS
 
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 MAX_ZOOM = 18
-MAP_WIDTH_PX = 760
-MAP_HEIGHT_PX = 540
+MAP_WIDTH_PX = 720
+MAP_HEIGHT_PX = 600
+TILES_LAYER_ID = "osm-tiles"
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+# The closest a view fitted to stations may zoom, by how precisely they are placed: a point at a
+# city's centre says nothing at street level.
+PRECISION_ZOOM = {"address": 15, "district": 12, "city": 10, "country": 5}
 
 
 def luminance(colour: str) -> float:
@@ -82,39 +92,13 @@ CHUNKED_ABOVE = 20_000
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
 
-_CSS = """
-<style>
-.leaflet-container { background: #d7e6f2; }
-.st-icon { background: none; border: none; }
-.st-mark { display: flex; align-items: center; justify-content: center; width: 20px; height: 20px;
-  border-radius: 50%; border: 2px solid #1f2937; color: #fff; font: bold 11px/1 sans-serif;
-  box-sizing: border-box; }
-.st-approx .st-mark { border-style: dashed; opacity: 0.8; border-radius: 3px; }
-.marker-cluster, .marker-cluster div { background-color: rgba(31, 41, 55, 0.35) !important; }
-.marker-cluster div { background-color: rgba(31, 41, 55, 0.85) !important; color: #fff; }
-.st-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; border-radius: 4px;
-  font: 11px/1.4 sans-serif; color: #111; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
-.st-legend .st-mark { display: inline-flex; width: 16px; height: 16px; font-size: 9px;
-  vertical-align: middle; margin-right: 4px; }
-.st-pop { font: 13px/1.4 sans-serif; max-width: 260px; }
-.st-pop .st-id { color: #555; font-size: 11px; }
-.st-legend .st-swatch { display: inline-block; width: 14px; height: 12px; margin-right: 4px;
-  vertical-align: middle; border: 1px solid #374151; font: bold 9px/12px sans-serif;
-  text-align: center; }
-.st-clabel { background: none; border: none; }
-.st-clabel span { display: inline-block; transform: translate(-50%, -50%); background: #fff;
-  color: #111; border: 1px solid #374151; border-radius: 8px; padding: 0 4px;
-  font: bold 10px/14px sans-serif; white-space: nowrap; }
-.leaflet-control-layers label { font: 12px/1.5 sans-serif; color: #111; }
-</style>
-"""
-
 
 class _Assets(JSCSSMixin, MacroElement):
-    """Links our own copies of the marker-cluster plugin (the stations layer is added later)."""
+    """Links our own copies of the marker-cluster plugin and the map's own script and style
+    (the stations layer is added later)."""
 
-    default_js = assets.CLUSTER_JS
-    default_css = assets.CLUSTER_CSS
+    default_js = [*assets.CLUSTER_JS, *assets.MAP_JS]  # noqa: RUF012 (folium reads it)
+    default_css = [*assets.CLUSTER_CSS, *assets.MAP_CSS]  # noqa: RUF012
     _template = Template("")
 
 
@@ -144,28 +128,44 @@ class _Outlines(MacroElement):
         self.url = url
 
 
-class _Legend(MacroElement):
-    """A legend built from constants only: colour, letter and words for each status."""
+class _Folds(MacroElement):
+    """The map's key and its layer choices, folded into two small buttons (top right), and
+    the tile layer: made always, added only when tiles are allowed (no request otherwise)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function(map) {
-  var legend = L.control({position: 'topright'});
-  legend.onAdd = function() {
-    var div = L.DomUtil.create('div', 'st-legend');
-    div.innerHTML = {{ this.html|tojson }};
-    return div;
-  };
-  legend.addTo(map);
+  map._stKey = stFold(map, {label: {{ this.words.key|tojson }}, id: 'st-key'});
+  map._stKey.panel.innerHTML = {{ this.legend|tojson }};
+  map._stLayers = stFold(map, {label: {{ this.words.layers|tojson }}, id: 'st-layers'});
+  var tiles = L.tileLayer({{ this.tile_url|tojson }}, {maxZoom: {{ this.max_zoom }},
+    attribution: {{ this.attribution|tojson }}});
+  // streamlit-folium reports overlays that carry wmsParams: the app learns of the switch.
+  tiles.wmsParams = {layers: {{ this.tiles_id|tojson }}};
+  map._stTiles = tiles;
+  if ({{ this.tiles|tojson }}) {
+    tiles.addTo(map);
+    var shared = window.__GLOBAL_DATA__;
+    if (shared && shared.selected_layers) {
+      shared.selected_layers[tiles._url + ',' + {{ this.tiles_id|tojson }}] =
+        {name: {{ this.tiles_id|tojson }}, url: tiles._url};
+    }
+  }
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(self, tiles: bool, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
-        self._name = "Legend"
+        self._name = "Folds"
+        self.tiles = tiles
+        self.tiles_id = TILES_LAYER_ID
+        self.tile_url = TILE_URL
+        self.max_zoom = MAX_ZOOM
+        self.attribution = TILE_ATTRIBUTION
+        self.words = {"key": t("map_key", lang), "layers": t("map_layers", lang)}
         rows = [
             f'<div><span class="st-mark" style="background:{s.colour};color:{s.ink}">'
             f"{s.letter}</span>"
@@ -177,7 +177,11 @@ class _Legend(MacroElement):
             'color:#000">≈</span>'
             f"{html.escape(t('legend_approx', lang))}</div>"
         )
-        self.html = f"<strong>{html.escape(t('legend_status', lang))}</strong>" + "".join(rows)
+        self.legend = (
+            f'<div class="st-legend"><strong>{html.escape(t("legend_status", lang))}</strong>'
+            + "".join(rows)
+            + "</div>"
+        )
 
 
 # Sequential blues for station counts; a strong-to-weak ramp for response tiers, with a number
@@ -233,8 +237,11 @@ class _CountryLayers(MacroElement):
   choices[words.count] = groups.count;
   choices[words.tier] = groups.tier;
   groups.none.addTo(map);
-  var control = L.control.layers(choices, null, {collapsed: false, position: 'topleft'});
+  var overlays = {};
+  overlays[words.tiles] = map._stTiles;
+  var control = L.control.layers(choices, overlays, {collapsed: false});
   control.addTo(map);
+  map._stLayers.panel.appendChild(control.getContainer());
   var shapes = null, data = null, shownLegend = null, current = 'none';
   function text(tag, value, cls) {
     var el = document.createElement(tag);
@@ -248,8 +255,6 @@ class _CountryLayers(MacroElement):
     return found;
   }
   function legend(kind) {
-    var box = L.control({position: 'bottomright'});
-    box.onAdd = function() {
       var div = L.DomUtil.create('div', 'st-legend');
       div.appendChild(text('strong', kind === 'count' ? words.countTitle : words.tierTitle));
       var rows = kind === 'count'
@@ -265,8 +270,6 @@ class _CountryLayers(MacroElement):
         div.appendChild(line);
       });
       return div;
-    };
-    return box;
   }
   function tierIndex(code) {
     for (var i = 0; i < tiers.length; i++) { if (tiers[i][0] === code) { return i; } }
@@ -297,8 +300,11 @@ class _CountryLayers(MacroElement):
       }}));
   }
   function showLegend() {
-    if (shownLegend) { map.removeControl(shownLegend); shownLegend = null; }
-    if (current !== 'none' && data) { shownLegend = legend(current).addTo(map); }
+    if (shownLegend) { shownLegend.remove(); shownLegend = null; }
+    if (current !== 'none' && data) {
+      shownLegend = legend(current);
+      map._stKey.panel.appendChild(shownLegend);
+    }
   }
   // Only the shading on show is drawn; the other is drawn when chosen (no work while hidden).
   var drawn = {};
@@ -346,6 +352,7 @@ class _CountryLayers(MacroElement):
             "stations": t("tip_stations", lang),
             "zoomIn": t("zoom_in", lang),
             "zoomOut": t("zoom_out", lang),
+            "tiles": t("tiles", lang),
         }
         self.tiers = [
             [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
@@ -571,19 +578,10 @@ def build_base_map(tiles: bool = True, lang: str = DEFAULT_LANGUAGE) -> folium.M
     fmap.options["min_zoom"] = 1
     fmap.default_js = assets.LEAFLET_JS
     fmap.default_css = assets.LEAFLET_CSS
-    fmap.get_root().header.add_child(Element(_CSS), name="station_css")
     fmap.add_child(_Assets())
     fmap.add_child(_Outlines(assets.COUNTRIES_URL))
-    if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name="OpenStreetMap tiles",
-            max_zoom=MAX_ZOOM,
-            attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
-            "contributors",
-        ).add_to(fmap)
+    fmap.add_child(_Folds(tiles, lang))
     fmap.add_child(_CountryLayers(lang))
-    fmap.add_child(_Legend(lang))
     return fmap
 
 
@@ -622,8 +620,14 @@ def build_map(
     return fmap
 
 
+def zoom_cap(precisions: pd.Series) -> int:
+    """The closest zoom the least precisely placed of these stations allows."""
+    caps = [PRECISION_ZOOM.get(str(p), PRECISION_ZOOM["country"]) for p in precisions.unique()]
+    return min(caps, default=PRECISION_ZOOM["city"])
+
+
 def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
-    """A centre and zoom that show every given station."""
+    """A centre and zoom that show every given station, never closer than their precision."""
     if stations.empty:
         return WORLD_CENTER, WORLD_ZOOM
     lat = stations["latitude"].astype(float)
@@ -635,8 +639,17 @@ def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
     lat_span = max(y_north - y_south, 0.0004)
     zoom_x = math.log2(MAP_WIDTH_PX * 360 / (256 * lon_span * 1.2))
     zoom_y = math.log2(MAP_HEIGHT_PX * 2 * math.pi / (256 * lat_span * 1.2))
-    zoom = int(max(1, min(11, math.floor(min(zoom_x, zoom_y)))))
+    cap = zoom_cap(stations["location_precision"]) if "location_precision" in stations else 10
+    zoom = int(max(1, min(cap, math.floor(min(zoom_x, zoom_y)))))
     return (round(center[0], 4), round(center[1], 4)), zoom
+
+
+def station_view(record: Mapping[str, object]) -> tuple[tuple[float, float], int]:
+    """Centred on one station, at the zoom its location precision allows."""
+    zoom = PRECISION_ZOOM.get(str(record.get("location_precision")), PRECISION_ZOOM["country"])
+    lat = float(str(record["latitude"]))
+    lon = float(str(record["longitude"]))
+    return (round(lat, 4), round(lon, 4)), zoom
 
 
 def _mercator_y(latitude: float) -> float:

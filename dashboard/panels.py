@@ -8,6 +8,7 @@ an emoji code or a colour directive.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -22,6 +23,14 @@ from dashboard.i18n import (
     response_label,
     status_label,
     t,
+)
+from dashboard.rules import (
+    NO_RESPONSE,
+    RESPONSE_TIERS,
+    TIER_OF,
+    by_date,
+    strongest_responses,
+    tier_rank,
 )
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
@@ -152,34 +161,32 @@ def sources_of(record: dict[str, object]) -> list[str]:
     return str(record.get("sources") or "").split()
 
 
-def _date_key(value: object) -> str:
-    text = str(value or "")
-    try:
-        return period(text)[0].isoformat()
-    except (ValueError, IndexError):
-        return "9999"
-
-
-def _by_date(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = frame["date"].map(_date_key)
-    return frame.assign(_key=keys).sort_values(["_key", "response_id"]).drop(columns="_key")
-
-
 def responses_for_station(responses: pd.DataFrame, record: dict[str, object]) -> pd.DataFrame:
     """Responses about this station, or about its whole country, oldest first."""
     ids = responses["station_id"].fillna("")
     mine = (ids == record["station_id"]) | (
         (ids == "") & (responses["country_code"] == record["country_code"])
     )
-    return _by_date(responses.loc[mine]).reset_index(drop=True)
+    return by_date(responses.loc[mine]).reset_index(drop=True)
+
+
+def view_responses(responses: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
+    """The government responses of a view, oldest first: those about one of its stations, and
+    those about the whole country of one of them (what the panels show and the download has)."""
+    ids = responses["station_id"].fillna("").astype(str)
+    codes = set(stations["country_code"].astype(str))
+    whole_country = (ids == "") & responses["country_code"].astype(str).isin(codes)
+    about_shown = ids.isin(set(stations["station_id"].astype(str)))
+    return by_date(responses.loc[(whole_country | about_shown).to_numpy()])
 
 
 def country_timelines(
     responses: pd.DataFrame, stations: pd.DataFrame
 ) -> list[tuple[str, str, pd.DataFrame]]:
-    """(code, country name, its responses oldest first) for each country of `stations`."""
+    """(code, country name, its responses of the view, oldest first) for each country of
+    `stations`."""
     names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
-    ordered = _by_date(responses)
+    ordered = view_responses(responses, stations)
     by_country = {str(code): group for code, group in ordered.groupby("country_code")}
     empty = ordered.head(0)
     out = []
@@ -195,11 +202,82 @@ def stations_per_country(stations: pd.DataFrame) -> pd.DataFrame:
 
 
 def responses_per_year(responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Responses per year and type, for a small chart."""
+    """Responses per year and strength (the tiers of `rules.RESPONSE_TIERS`, strongest first),
+    for a small chart: six groups, so each can have its own colour."""
     years = responses["date"].astype(str).str.slice(0, 4)
-    kinds = responses["response_type"].astype(object).map(lambda r: response_label(str(r), lang))
-    frame = pd.DataFrame({"year": years, "type": kinds})
-    return frame.groupby(["year", "type"]).size().rename("responses").reset_index()
+    tiers = responses["response_type"].astype(object).map(lambda r: TIER_OF.get(str(r), ""))
+    frame = pd.DataFrame({"year": years, "tier": tiers})
+    counts = frame.groupby(["year", "tier"]).size().rename("responses").reset_index()
+    counts["type"] = counts["tier"].map(lambda code: t(f"tier_{code}", lang) if code else "?")
+    counts["order"] = counts["tier"].map(tier_rank)
+    return counts.sort_values(["year", "order"]).reset_index(drop=True)
+
+
+TIER_NAMES = tuple(RESPONSE_TIERS)
+# One colour per strength in the chart (Okabe-Ito, strongest darkest first), named in its legend.
+TIER_CHART_COLOURS = ("#7f0000", "#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#CC79A7")
+assert len(TIER_CHART_COLOURS) == len(TIER_NAMES)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One of Safeguard Defenders' two reports, as the coverage line names it."""
+
+    listed_in: str
+    title: str
+    published: str
+    stations: int
+    url: str
+
+
+# Safeguard Defenders' own pages: the December report's page, and SD's overview of the September
+# report's reception, which gives its publication date (the report's own page was not stored).
+REPORTS = (
+    Report(
+        "110 Overseas (2022-09)",
+        "110 Overseas",
+        "2022-09-12",
+        54,
+        "https://safeguarddefenders.com/en/blog/"
+        "14-governments-launch-investigations-chinese-110-overseas-police-service-stations",
+    ),
+    Report(
+        "Patrol and Persuade (2022-12)",
+        "Patrol and Persuade",
+        "2022-12-05",
+        102,
+        "https://safeguarddefenders.com/zh-hans/node/579",
+    ),
+)
+REPORTED_TOTAL = 102  # stations in 53 countries, in both reports together
+assert {r.listed_in for r in REPORTS} < set(LISTED_IN_DEFINITIONS)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the reports' total the data places, and how precisely."""
+
+    reported: int
+    identified: int
+    country_only: int
+    missing: int
+    others: int
+
+
+def coverage(stations: pd.DataFrame) -> Coverage:
+    """The data against Safeguard Defenders' 102: rows listed in a report, those placed only by
+    country, those not identified, and rows from later reporting."""
+    listed = stations["listed_in"].astype(str)
+    in_reports = listed.isin({r.listed_in for r in REPORTS})
+    identified = int(in_reports.sum())
+    country_only = int((in_reports & (stations["location_precision"] == "country")).sum())
+    return Coverage(
+        REPORTED_TOTAL,
+        identified,
+        country_only,
+        max(REPORTED_TOTAL - identified, 0),
+        int((~in_reports).sum()),
+    )
 
 
 # Above these sizes the page would carry every row twice more (table, station list) for little
@@ -249,37 +327,6 @@ def table_rows(
     return rows.rename(columns={c: t(f"col_{c}", lang) for c in columns})
 
 
-# How strong a government's response was, strongest first: the country layer's shades and the
-# "strongest response" column (rules in data/README.md, "Country layer").
-RESPONSE_TIERS: dict[str, tuple[str, ...]] = {
-    "prosecution": ("conviction", "charge"),
-    "police": ("arrest", "raid"),
-    "closure": ("closure_order", "closure", "expulsion"),
-    "investigation": ("investigation", "investigation_closed"),
-    "words": ("statement", "parliamentary_question", "diplomatic_protest", "cooperation_agreement"),
-    "denial": ("denial",),
-}
-NO_RESPONSE = "none"
-assert sorted(sum(RESPONSE_TIERS.values(), ())) == sorted(RESPONSE_TYPE_DEFINITIONS)
-_TIER_OF = {kind: tier for tier, kinds in RESPONSE_TIERS.items() for kind in kinds}
-_TIER_RANK = {tier: rank for rank, tier in enumerate(RESPONSE_TIERS)}
-
-
-def strongest_responses(responses: pd.DataFrame) -> dict[str, str]:
-    """Each country code's strongest response tier among `responses`."""
-    best: dict[str, int] = {}
-    # A plain loop: responses are few (hundreds), and pandas' per-call overhead would dominate.
-    for code, kind in zip(
-        responses["country_code"].tolist(), responses["response_type"].tolist(), strict=True
-    ):
-        tier = _TIER_OF.get(str(kind))
-        if tier is not None:
-            rank = _TIER_RANK[tier]
-            best[str(code)] = min(rank, best.get(str(code), rank))
-    order = list(RESPONSE_TIERS)
-    return {code: order[rank] for code, rank in best.items()}
-
-
 def country_layers(
     stations: pd.DataFrame, responses: pd.DataFrame
 ) -> tuple[dict[str, int], dict[str, str]]:
@@ -296,7 +343,7 @@ def country_summary(
 ) -> pd.DataFrame:
     """One line per country, in words: what the map shows there, readable without the map."""
     rows = []
-    ordered = _by_date(responses)
+    ordered = by_date(responses)
     strongest = strongest_responses(responses)
     for country, group in stations.groupby("country", sort=True):
         counts = group["status"].value_counts()
@@ -306,7 +353,7 @@ def country_summary(
         codes = set(group["country_code"].astype(str))
         acts = ordered.loc[ordered["country_code"].isin(codes)]
         latest = acts.iloc[-1] if len(acts) else None
-        tier = min((strongest.get(c, NO_RESPONSE) for c in codes), key=_tier_order)
+        tier = min((strongest.get(c, NO_RESPONSE) for c in codes), key=tier_rank)
         rows.append(
             {
                 t("col_country", lang): str(country),
@@ -322,7 +369,3 @@ def country_summary(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _tier_order(tier: str) -> int:
-    return _TIER_RANK.get(tier, len(_TIER_RANK))

@@ -1,46 +1,98 @@
-"""The filter state as a query string, and back: parse with notices, serialise canonically.
+"""The view as a query string, and back: parse with notices, serialise canonically.
 
-`?country=NL,CA&status=closed&bureau=Fuzhou&rtype=closure_order&q=text&from=2022-09
-&to=2023-12&station=nl-rotterdam-1&asof=2023-01-01&near=Amsterdam&km=50&lang=zh`.
-Unknown parameters and values are dropped with a notice; the rest applies.
+Every filter's parameter comes from `filters.FILTERS`; the other view parameters (language,
+tiles, the map's own frame) and Streamlit's embedding parameters are declared here. Unknown
+parameters and values are dropped with a notice; the rest applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from dashboard.data import show_value
-from dashboard.filters import EARLIEST_AS_OF, Filters, period
+from dashboard.filters import EARLIEST_AS_OF, FILTERS, Filter, Filters, Param, period
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, msg
 from dashboard.places import DEFAULT_KM, MAX_KM
 
 MAX_QUERY_LENGTH = 200
 MAX_PARAM_VALUES = 300
-_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-LIST_PARAMS = {
-    "country": "countries",
-    "status": "statuses",
-    "bureau": "bureaus",
-    "rtype": "response_types",
-}
-KNOWN_PARAMS = (*LIST_PARAMS, "q", "from", "to", "station", "asof", "near", "km", "lang")
 MAX_PLACE_LENGTH = 100
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MIN_MAP_ZOOM, MAX_MAP_ZOOM = 1, 18
 
 
 @dataclass(frozen=True)
 class Choices:
-    """The values a link may name, taken from the loaded data and the schema."""
+    """The values a link may name, taken from the loaded data and the schema (named like the
+    `Filters` fields they allow)."""
 
     countries: frozenset[str]
     statuses: frozenset[str]
     bureaus: frozenset[str]
     response_types: frozenset[str]
     stations: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """Where the map looks: centre and zoom (the `map` parameter, set when a reader moved it)."""
+
+    latitude: float
+    longitude: float
+    zoom: int
+
+    def to_param(self) -> str:
+        return f"{self.latitude:.4f},{self.longitude:.4f},{self.zoom}"
+
+
+@dataclass(frozen=True)
+class Display:
+    """How the view is shown, apart from its filters."""
+
+    lang: str = DEFAULT_LANGUAGE
+    tiles: bool = True
+    frame: MapFrame | None = None
+
+
+# The parameters that are not filters, for the README's link table.
+DISPLAY_PARAMS = (
+    Param(
+        "lang",
+        "lang=zh",
+        "interface language: `en` (default, left out of links) or `zh` (简体中文)",
+    ),
+    Param(
+        "tiles",
+        "tiles=0",
+        "`0`: no map tiles at all (nothing is asked of a tile server; the "
+        "offline outlines stay); `1` (default, left out): OpenStreetMap tiles",
+    ),
+    Param(
+        "map",
+        "map=51.9225,4.4792,9",
+        "the map's own frame as `latitude,longitude,zoom`, "
+        "written when a reader moves the map; without it the map fits the stations shown",
+    ),
+    Param(
+        "embed",
+        "embed=true",
+        "Streamlit's embedding mode (no header or menu), for an "
+        "`<iframe>`; works with every other parameter",
+    ),
+)
+# Streamlit reads these itself; they are accepted and kept, never reported as unknown.
+STREAMLIT_PARAMS = ("embed", "embed_options")
+KNOWN_PARAMS = (
+    *(f.param.name for f in FILTERS),
+    *(p.name for p in DISPLAY_PARAMS),
+    *STREAMLIT_PARAMS,
+)
 
 
 def _values(raw: str | Sequence[str]) -> list[str]:
@@ -50,6 +102,12 @@ def _values(raw: str | Sequence[str]) -> list[str]:
     for item in items:
         out += [v.strip() for v in str(item).split(",") if v.strip()]
     return out[:MAX_PARAM_VALUES]
+
+
+def _last(raw: str | Sequence[str]) -> str:
+    if isinstance(raw, str):
+        return raw
+    return str(raw[-1]) if raw else ""
 
 
 def _valid_date(value: str) -> bool:
@@ -62,100 +120,106 @@ def _valid_date(value: str) -> bool:
     return True
 
 
+# One parser per kind of filter: (filter, raw value, choices, today) -> (value, notices).
+Parser = Callable[[Filter, "str | Sequence[str]", Choices, dt.date], tuple[Any, list[Msg]]]
+
+
+def _parse_choices(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    wanted = _values(raw)
+    if spec.param.name == "country":
+        wanted = [v.upper() for v in wanted]
+    allowed = getattr(choices, spec.field)
+    kept = tuple(dict.fromkeys(v for v in wanted if v in allowed))
+    dropped = [v for v in wanted if v not in allowed]
+    notices = []
+    if dropped:
+        shown = ", ".join(show_value(v) for v in dropped[:5])
+        notices.append(msg("unknown_values", param=spec.param.name, values=shown))
+    return kept, notices
+
+
+def _parse_text(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    query = " ".join(_last(raw).split())
+    if len(query) > MAX_QUERY_LENGTH:
+        return query[:MAX_QUERY_LENGTH], [msg("query_cut", limit=MAX_QUERY_LENGTH)]
+    return query, []
+
+
+def _parse_date(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    value = _last(raw).strip()
+    if _valid_date(value):
+        return value, []
+    return None, [msg("bad_date", name=spec.param.name, value=show_value(value))]
+
+
+def _parse_day(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    value = _last(raw).strip()
+    if not (_DAY.fullmatch(value) and _valid_date(value)):
+        return None, [msg("bad_asof", value=show_value(value))]
+    if not EARLIEST_AS_OF <= dt.date.fromisoformat(value) <= today:
+        return None, [msg("asof_range", value=value, low=EARLIEST_AS_OF.isoformat(), high=today)]
+    return value, []
+
+
+def _parse_place(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    return " ".join(_last(raw).split())[:MAX_PLACE_LENGTH] or None, []
+
+
+def _parse_km(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    value = _last(raw).strip()
+    try:
+        km = float(value)
+    except ValueError:
+        km = math.nan
+    if not 0 < km <= MAX_KM:  # NaN fails too
+        return None, [msg("bad_km", value=show_value(value))]
+    return km, []
+
+
+def _parse_station(spec: Filter, raw: str | Sequence[str], choices: Choices, today: dt.date):
+    value = _last(raw).strip()
+    if value in choices.stations:
+        return value, []
+    return None, [msg("bad_station", value=show_value(value))]
+
+
+PARSERS: dict[str, Parser] = {
+    "choices": _parse_choices,
+    "text": _parse_text,
+    "date": _parse_date,
+    "day": _parse_day,
+    "place": _parse_place,
+    "km": _parse_km,
+    "station": _parse_station,
+}
+assert {f.kind for f in FILTERS} == set(PARSERS)
+
+
 def parse_query(
     params: Mapping[str, str | Sequence[str]], choices: Choices, today: dt.date | None = None
 ) -> tuple[Filters, list[Msg]]:
     """Filters from query parameters, and a notice for everything that was dropped."""
     today = today or dt.date.today()
-    notices: list[Msg] = []
-    for name in params:
-        if name not in KNOWN_PARAMS:
-            notices.append(msg("unknown_param", name=show_value(name)))
-    lists: dict[str, tuple[str, ...]] = {}
-    allowed_by_field = {
-        "countries": choices.countries,
-        "statuses": choices.statuses,
-        "bureaus": choices.bureaus,
-        "response_types": choices.response_types,
-    }
-    for param, field in LIST_PARAMS.items():
-        if param not in params:
-            continue
-        wanted = _values(params[param])
-        if param == "country":
-            wanted = [v.upper() for v in wanted]
-        allowed = allowed_by_field[field]
-        kept = tuple(dict.fromkeys(v for v in wanted if v in allowed))
-        dropped = [v for v in wanted if v not in allowed]
-        if dropped:
-            shown = ", ".join(show_value(v) for v in dropped[:5])
-            notices.append(msg("unknown_values", param=param, values=shown))
-        lists[field] = kept
-    query = ""
-    if "q" in params:
-        query = " ".join(_last(params["q"]).split())
-        if len(query) > MAX_QUERY_LENGTH:
-            query = query[:MAX_QUERY_LENGTH]
-            notices.append(msg("query_cut", limit=MAX_QUERY_LENGTH))
-    dates: dict[str, str | None] = {"from": None, "to": None}
-    for name in dates:
-        if name in params:
-            value = _last(params[name]).strip()
-            if _valid_date(value):
-                dates[name] = value
-            else:
-                notices.append(msg("bad_date", name=name, value=show_value(value)))
-    if dates["from"] and dates["to"] and period(dates["from"])[0] > period(dates["to"])[1]:
-        notices.append(msg("dates_swapped", low=dates["to"], high=dates["from"]))
-        dates["from"], dates["to"] = dates["to"], dates["from"]
-    as_of = None
-    if "asof" in params:
-        value = _last(params["asof"]).strip()
-        if not (_DAY.fullmatch(value) and _valid_date(value)):
-            notices.append(msg("bad_asof", value=show_value(value)))
-        elif not EARLIEST_AS_OF <= dt.date.fromisoformat(value) <= today:
-            notices.append(
-                msg("asof_range", value=value, low=EARLIEST_AS_OF.isoformat(), high=today)
-            )
-        else:
-            as_of = value
-    near, km = None, None
-    if "near" in params:
-        near = " ".join(_last(params["near"]).split())[:MAX_PLACE_LENGTH] or None
-    if "km" in params:
-        value = _last(params["km"]).strip()
-        try:
-            km = float(value)
-        except ValueError:
-            km = None
-        if km is None or not (0 < km <= MAX_KM) or km != km:
-            notices.append(msg("bad_km", value=show_value(value)))
-            km = None
-    if near and km is None:
-        km = DEFAULT_KM
-    if km is not None and not near:
-        km = None
-    station = None
-    if "station" in params:
-        value = _last(params["station"]).strip()
-        if value in choices.stations:
-            station = value
-        else:
-            notices.append(msg("bad_station", value=show_value(value)))
-    filters = Filters(
-        countries=lists.get("countries", ()),
-        statuses=lists.get("statuses", ()),
-        bureaus=lists.get("bureaus", ()),
-        response_types=lists.get("response_types", ()),
-        query=query,
-        date_from=dates["from"],
-        date_to=dates["to"],
-        station=station,
-        as_of=as_of,
-        near=near,
-        km=km,
-    )
-    return filters, notices
+    notices: list[Msg] = [
+        msg("unknown_param", name=show_value(name)) for name in params if name not in KNOWN_PARAMS
+    ]
+    values: dict[str, Any] = {}
+    for spec in FILTERS:
+        if spec.param.name in params:
+            value, said = PARSERS[spec.kind](spec, params[spec.param.name], choices, today)
+            notices += said
+            if value is not None:
+                values[spec.field] = value
+    low, high = values.get("date_from"), values.get("date_to")
+    if low and high and period(low)[0] > period(high)[1]:
+        notices.append(msg("dates_swapped", low=high, high=low))
+        values["date_from"], values["date_to"] = high, low
+    # A distance means something only with a place; a place alone takes the default distance.
+    if values.get("near"):
+        values.setdefault("km", DEFAULT_KM)
+    else:
+        values.pop("km", None)
+    return Filters(**values), notices
 
 
 def parse_language(params: Mapping[str, str | Sequence[str]]) -> tuple[str, list[Msg]]:
@@ -170,36 +234,79 @@ def parse_language(params: Mapping[str, str | Sequence[str]]) -> tuple[str, list
     return DEFAULT_LANGUAGE, [msg("bad_lang", value=show_value(value))]
 
 
-def _last(raw: str | Sequence[str]) -> str:
-    if isinstance(raw, str):
-        return raw
-    return str(raw[-1]) if raw else ""
+def parse_tiles(params: Mapping[str, str | Sequence[str]]) -> tuple[bool, list[Msg]]:
+    """Whether the link allows map tiles: `tiles=0` (or false/no/off) keeps the view tile-free."""
+    if "tiles" not in params:
+        return True, []
+    value = _last(params["tiles"]).strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return False, []
+    if value in ("1", "true", "yes", "on"):
+        return True, []
+    # In doubt, the reader's privacy wins: no tiles.
+    return False, [msg("bad_tiles", value=show_value(value))]
 
 
-def _join(values: Iterable[str]) -> str:
-    return ",".join(values)
+def parse_frame(params: Mapping[str, str | Sequence[str]]) -> tuple[MapFrame | None, list[Msg]]:
+    """The map's own frame from `map=latitude,longitude,zoom`, if valid."""
+    if "map" not in params:
+        return None, []
+    value = _last(params["map"]).strip()
+    parts = value.split(",")
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+        valid = len(parts) == 3 and -85 <= lat <= 85 and -180 <= lon <= 180
+    except (ValueError, IndexError):
+        valid = False
+    if not valid:
+        return None, [msg("bad_map", value=show_value(value[:60]))]
+    return MapFrame(lat, lon, max(MIN_MAP_ZOOM, min(MAX_MAP_ZOOM, zoom))), []
 
 
-def to_query(filters: Filters, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    """The canonical query parameters for a filter state and language (defaults left out)."""
+def parse_display(params: Mapping[str, str | Sequence[str]]) -> tuple[Display, list[Msg]]:
+    lang, said_lang = parse_language(params)
+    tiles, said_tiles = parse_tiles(params)
+    frame, said_frame = parse_frame(params)
+    return Display(lang, tiles, frame), [*said_lang, *said_tiles, *said_frame]
+
+
+def _serialise(spec: Filter, value: Any) -> str:
+    if spec.kind == "choices":
+        return ",".join(value)
+    if spec.kind == "km":
+        return f"{value:g}"
+    return str(value)
+
+
+def to_query(
+    filters: Filters,
+    lang: str = DEFAULT_LANGUAGE,
+    display: Display | None = None,
+    keep: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The canonical query parameters of a view (defaults left out). `keep`: Streamlit's own
+    parameters of the current link (`embed`...), carried over as they are."""
     out: dict[str, str] = {}
-    for param, field in LIST_PARAMS.items():
-        values = getattr(filters, field)
-        if values:
-            out[param] = _join(values)
-    if filters.query:
-        out["q"] = filters.query
-    if filters.date_from:
-        out["from"] = filters.date_from
-    if filters.date_to:
-        out["to"] = filters.date_to
-    if filters.station:
-        out["station"] = filters.station
-    if filters.as_of:
-        out["asof"] = filters.as_of
-    if filters.near:
-        out["near"] = filters.near
-        out["km"] = f"{filters.km:g}"
-    if lang != DEFAULT_LANGUAGE and lang in LANGUAGES:
-        out["lang"] = lang
+    for spec in FILTERS:
+        value = getattr(filters, spec.field)
+        if value and not (spec.field == "km" and not filters.near):
+            out[spec.param.name] = _serialise(spec, value)
+    display = display or Display(lang)
+    if display.lang != DEFAULT_LANGUAGE and display.lang in LANGUAGES:
+        out["lang"] = display.lang
+    if not display.tiles:
+        out["tiles"] = "0"
+    if display.frame is not None:
+        out["map"] = display.frame.to_param()
+    for name in STREAMLIT_PARAMS:
+        if keep and name in keep:
+            out[name] = keep[name]
     return out
+
+
+def link_table_markdown(params: Iterable[Param] | None = None) -> str:
+    """The README's table of link parameters, made from the declarations."""
+    rows = ["| parameter | example | meaning |", "| --- | --- | --- |"]
+    for param in params or (*(f.param for f in FILTERS), *DISPLAY_PARAMS):
+        rows.append(f"| `{param.name}` | `{param.example}` | {param.meaning} |")
+    return "\n".join(rows) + "\n"

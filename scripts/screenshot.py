@@ -1,9 +1,9 @@
-"""Take the README's screenshot of the real app in headless Chromium: docs/screenshot.png.
+"""Take the README's screenshots of the real app in headless Chromium, desktop and phone.
 
-    python scripts/screenshot.py [--query "?country=NL&station=nl-rotterdam-1"]
+    python scripts/screenshot.py [--query "?station=nl-rotterdam-1"] [--out-dir docs]
 
-Runs offline like the browser tests (no tiles reach the page here, so the map shows the
-offline country outlines).
+Writes `screenshot.png` (1440x900) and `screenshot-phone.png` (390x844). Runs offline like the
+browser tests (no tiles reach the page here, so the map shows the offline country outlines).
 """
 
 from __future__ import annotations
@@ -19,22 +19,27 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.harness import launch_chromium, running_app, wait_idle  # noqa: E402
 
+SIZES = {"screenshot.png": (1440, 900), "screenshot-phone.png": (390, 844)}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--query", default="?station=nl-rotterdam-1")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
+    parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args()
+    args.out_dir.mkdir(exist_ok=True)
     with running_app() as app, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        page.goto(app.url + args.query)
-        wait_idle(page)
-        page.wait_for_timeout(2500)  # let the map finish its fly-to animation
-        args.out.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(args.out))
+        for name, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(app.url + args.query)
+            wait_idle(page)
+            page.wait_for_timeout(2500)  # let the map draw and settle
+            page.screenshot(path=str(args.out_dir / name), full_page=args.full_page)
+            print(f"wrote {args.out_dir / name}")
+            page.close()
         browser.close()
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

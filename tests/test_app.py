@@ -66,7 +66,7 @@ def test_changing_a_filter_changes_count_and_link():
 
 def test_search_box_filters():
     at = start()
-    at.text_input(key="q").set_value("Rotterdam").run()
+    at.text_input(key="query").set_value("Rotterdam").run()
     assert showing(at)[0] == 1
 
 

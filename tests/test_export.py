@@ -74,7 +74,11 @@ def test_safe_frame_does_not_change_the_input(stations):
             "police-stations_2026-11-27_country-NL-CA_status-closed.csv",
         ),
         (Filters(query="../../etc/passwd"), "police-stations_2026-11-27_q-etc-passwd.csv"),
-        (Filters(date_from="2022-09"), "police-stations_2026-11-27_from-2022-09-to-now.csv"),
+        (Filters(date_from="2022-09"), "police-stations_2026-11-27_from-2022-09.csv"),
+        (
+            Filters(as_of="2022-10-01", near="Paris", km=25.0, station="fr-paris-1"),
+            "police-stations_2026-11-27_asof-2022-10-01_near-Paris_km-25.csv",
+        ),
     ],
 )
 def test_file_name_carries_date_and_filter(filters, name):

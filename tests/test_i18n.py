@@ -11,7 +11,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, panels
+from dashboard import i18n, panels, rules
 from dashboard.i18n import MESSAGES, ONLY_IN_TRANSLATION, Msg, msg, placeholders, t
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
@@ -54,7 +54,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders(key):
         ("bureau.", BUREAU_DEFINITIONS),
         ("field_", STATIONS.names),
         ("col_", panels.TABLE_COLUMNS),
-        ("tier_", [*panels.RESPONSE_TIERS, panels.NO_RESPONSE]),
+        ("tier_", [*rules.RESPONSE_TIERS, rules.NO_RESPONSE]),
     ],
 )
 def test_every_schema_value_the_page_names_has_a_translation(prefix, codes):

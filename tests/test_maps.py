@@ -48,9 +48,31 @@ def test_map_html_loads_assets_from_our_server_only(stations):
     assert "cdn" not in html.lower()
 
 
-def test_tiles_can_be_switched_off(stations):
-    assert "tile.openstreetmap.org" in build_map(stations).get_root().render()
-    assert "tile.openstreetmap.org" not in build_map(stations, tiles=False).get_root().render()
+def test_tiles_are_added_only_when_allowed(stations):
+    # The tile layer always exists (the switch on the map needs it) but is added to the map,
+    # and so asks the tile server for anything, only when tiles are allowed.
+    on = build_map(stations).get_root().render()
+    off = build_map(stations, tiles=False).get_root().render()
+    assert "if (true) {\n    tiles.addTo(map);" in on
+    assert "if (false) {\n    tiles.addTo(map);" in off
+
+
+@pytest.mark.parametrize(
+    ("precision", "zoom"), [("country", 5), ("city", 10), ("district", 12), ("address", 15)]
+)
+def test_a_station_opens_at_the_zoom_its_precision_allows(stations, precision, zoom):
+    record = stations.iloc[0].to_dict() | {"location_precision": precision}
+    (lat, lon), got = maps.station_view(record)
+    assert got == zoom
+    assert (lat, lon) == (round(float(record["latitude"]), 4), round(float(record["longitude"]), 4))
+
+
+def test_a_fitted_view_never_zooms_past_the_least_precise_point(stations):
+    one_city = stations.loc[stations["location_precision"] == "city"].head(1)
+    assert maps.view_for(one_city)[1] == maps.PRECISION_ZOOM["city"]
+    country = stations.loc[stations["location_precision"] == "country"].head(1)
+    assert maps.view_for(country)[1] == maps.PRECISION_ZOOM["country"]
+    assert maps.view_for(pd.concat([one_city, country]))[1] <= maps.PRECISION_ZOOM["country"]
 
 
 def test_offline_base_map_has_a_max_zoom_for_clustering():

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import history, panels
+from dashboard import history, panels, rules
 from dashboard.i18n import t
 from dashboard.maps import STATUS_STYLES
 from dashboard.schema import STATUS_DEFINITIONS
@@ -77,7 +77,7 @@ def test_station_timeline_has_its_own_and_country_responses_in_date_order(statio
     timeline = panels.responses_for_station(responses, record)
     assert set(timeline["country_code"]) == {"NL"}
     assert set(timeline["station_id"].fillna("")) <= {"", "nl-rotterdam-1"}
-    keys = [panels._date_key(d) for d in timeline["date"]]
+    keys = [rules.date_key(d) for d in timeline["date"]]
     assert keys == sorted(keys)
     assert len(timeline) >= 2
 
@@ -224,17 +224,17 @@ def test_country_summary_says_in_words_what_the_map_shows(stations, responses):
 
 
 def test_strongest_response_ranks_prosecution_over_words(responses):
-    strongest = panels.strongest_responses(responses)
+    strongest = rules.strongest_responses(responses)
     assert strongest["US"] == "prosecution"
     assert strongest["NL"] == "closure"
-    assert set(strongest.values()) <= set(panels.RESPONSE_TIERS)
+    assert set(strongest.values()) <= set(rules.RESPONSE_TIERS)
 
 
 def test_strongest_response_of_a_made_up_country():
     frame = pd.DataFrame(
         {"country_code": ["XX", "XX", "YY"], "response_type": ["statement", "raid", "denial"]}
     )
-    assert panels.strongest_responses(frame) == {"XX": "police", "YY": "denial"}
+    assert rules.strongest_responses(frame) == {"XX": "police", "YY": "denial"}
 
 
 @pytest.mark.parametrize(

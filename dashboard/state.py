@@ -1,0 +1,281 @@
+"""The page's state, owned in one place: the view's filters, the link, and the widgets kept in
+step with both.
+
+Every session-state key the page uses is named in `Key`. A filter's widget key is its field of
+`Filters` (declared in `filters.FILTERS`), except the two-ended month slider (`months`, for
+`date_from` and `date_to`). The link is read once per session, then written from the widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from dashboard import history, maps, places
+from dashboard.data import show_value
+from dashboard.filters import FILTERS, Filters, month_of
+from dashboard.i18n import Msg, language, msg
+from dashboard.urlstate import (
+    STREAMLIT_PARAMS,
+    Choices,
+    Display,
+    MapFrame,
+    parse_display,
+    parse_query,
+    to_query,
+)
+
+
+class Key:
+    """Session-state keys that are not a filter's own field."""
+
+    LANG = "lang"
+    TILES = "tiles"
+    FRAME = "frame"  # the map's frame when the reader moved it (MapFrame or None)
+    PASSED = "passed_frame"  # the centre and zoom last handed to the map
+    SYNCED = "synced_frame"  # the last handed frame the map reported back (it got there)
+    FITTED_FOR = "fitted_for"  # the filters the fitted frame was made for
+    MONTHS = "months"
+    NOTICES = "notices"
+    INITIALISED = "initialised"
+    UPLOAD_ROUND = "upload_round"
+    STATION_PICK = "station_pick"
+    TABLE = "table"
+    MAP = "map"
+    PANEL = "panel"
+    SHOWN_IDS = "shown_ids"
+    KNOWN_IDS = "known_ids"
+    LAST_CLICK = "last_click"
+    CENTRE_ON = "centre_on"  # a station chosen outside the map: the map moves to it once
+    CENTRED = "centred"  # the frame of the station the map was last centred on
+    TILES_BUILT = "tiles_built"  # the tiles setting the map was built with (see `base_tiles`)
+
+
+LIST_FIELDS = tuple(f.field for f in FILTERS if f.kind == "choices")
+
+
+def params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def start_display() -> Display:
+    """The language, tiles and map frame: from the link on a session's first run."""
+    if Key.LANG not in st.session_state:
+        display, notices = parse_display(params())
+        st.session_state[Key.LANG] = display.lang
+        st.session_state[Key.TILES] = display.tiles
+        st.session_state[Key.FRAME] = display.frame
+        st.session_state["display_notices"] = notices
+    return current_display()
+
+
+def current_display() -> Display:
+    return Display(
+        language(st.session_state.get(Key.LANG)),
+        bool(st.session_state.get(Key.TILES, True)),
+        st.session_state.get(Key.FRAME),
+    )
+
+
+def start_filters(choices: Choices, months: list[str], today: dt.date) -> None:
+    """Keep remembered values valid for the data in use; on a session's first run, take the
+    filters from the link."""
+    st.session_state[Key.KNOWN_IDS] = choices.stations
+    for field in LIST_FIELDS:
+        if field in st.session_state:
+            allowed = getattr(choices, field)
+            st.session_state[field] = [v for v in st.session_state[field] if v in allowed]
+    value = st.session_state.get(Key.MONTHS)
+    if not (isinstance(value, tuple | list) and set(value) <= set(months)):
+        st.session_state[Key.MONTHS] = (months[0], months[-1])
+    if st.session_state.get("station") not in choices.stations:
+        st.session_state["station"] = None
+    if Key.INITIALISED not in st.session_state:
+        linked, notices = parse_query(params(), choices, today)
+        set_widgets(linked, months)
+        if linked.station and st.session_state.get(Key.FRAME) is None:
+            st.session_state[Key.CENTRE_ON] = linked.station
+        st.session_state[Key.NOTICES] = [*st.session_state.get("display_notices", []), *notices]
+        st.session_state[Key.INITIALISED] = True
+
+
+def set_widgets(filters: Filters, months: list[str]) -> None:
+    """Give every filter widget the value of `filters` (a link, or the reset)."""
+    for field in LIST_FIELDS:
+        st.session_state[field] = list(getattr(filters, field))
+    st.session_state["query"] = filters.query
+    low = month_of(filters.date_from, months) if filters.date_from else months[0]
+    high = month_of(filters.date_to, months, upper=True) if filters.date_to else months[-1]
+    st.session_state[Key.MONTHS] = (low, max(low, high))
+    st.session_state["station"] = filters.station
+    st.session_state["as_of"] = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
+    st.session_state["near"] = filters.near or ""
+    st.session_state["km"] = float(filters.km or places.DEFAULT_KM)
+
+
+def current_filters(months: list[str]) -> Filters:
+    """The filters the widgets show now."""
+    value = st.session_state.get(Key.MONTHS)
+    in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
+    low, high = value if in_range else (months[0], months[-1])
+    near = " ".join(str(st.session_state.get("near") or "").split()) or None
+    as_of = st.session_state.get("as_of")
+    return Filters(
+        **{field: tuple(st.session_state.get(field, ())) for field in LIST_FIELDS},
+        query=" ".join(str(st.session_state.get("query", "")).split()),
+        date_from=None if low == months[0] else low,
+        date_to=None if high == months[-1] else high,
+        station=st.session_state.get("station"),
+        as_of=as_of.isoformat() if as_of else None,
+        near=near,
+        km=float(st.session_state.get("km") or places.DEFAULT_KM) if near else None,
+    )
+
+
+def reset(months: list[str]) -> None:
+    # Assign every widget its empty value (popping the keys would leave the widgets showing
+    # their old choices while the filters were cleared).
+    set_widgets(Filters(), months)
+    st.session_state[Key.NOTICES] = []
+    st.session_state[Key.FRAME] = None
+
+
+def write_link(filters: Filters, display: Display) -> None:
+    """Put the view into the address bar (only when it changed)."""
+    current = params()
+    keep = {name: current[name][-1] for name in STREAMLIT_PARAMS if current.get(name)}
+    wanted = to_query(filters, display=display, keep=keep)
+    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def notices() -> list[Msg | str]:
+    return list(st.session_state.get(Key.NOTICES, []))
+
+
+def add_notice(notice: Msg) -> None:
+    st.session_state[Key.NOTICES] = [*notices(), notice]
+
+
+def step_as_of(months: int, today: dt.date) -> None:
+    st.session_state["as_of"] = history.step_month(st.session_state.get("as_of"), months, today)
+
+
+def select_station(station_id: str | None, centre: bool = True) -> None:
+    """Select a station (None clears); `centre`: move the map to it (chosen outside the map)."""
+    st.session_state["station"] = station_id
+    if station_id and centre:
+        st.session_state[Key.CENTRE_ON] = station_id
+
+
+def select_from_table() -> None:
+    rows = st.session_state[Key.TABLE]["selection"]["rows"]
+    ids = st.session_state.get(Key.SHOWN_IDS, [])
+    if rows and rows[0] < len(ids):
+        select_station(ids[rows[0]])
+
+
+def select_from_list() -> None:
+    picked = st.session_state.get(Key.STATION_PICK) or None
+    known = st.session_state.get(Key.KNOWN_IDS, frozenset())
+    select_station(picked if picked in known else None)
+    if picked and picked not in known:
+        add_notice(msg("station_not_in_data", id=show_value(picked)))
+
+
+def from_map() -> None:
+    """The map reported a click or a move: select the clicked station, remember a moved frame
+    (for the link), and follow the tiles switch on the map."""
+    value: Mapping[str, Any] = st.session_state.get(Key.MAP) or {}
+    click = value.get("last_object_clicked_popup")
+    if click and click != st.session_state.get(Key.LAST_CLICK):
+        st.session_state[Key.LAST_CLICK] = click
+        picked = maps.station_from_popup(click)
+        if picked:
+            select_station(picked, centre=False)
+    frame = frame_of(value)
+    passed = st.session_state.get(Key.PASSED)
+    if frame is not None and passed is not None:
+        if same_frame(frame, passed):
+            # The map has reached the frame it was handed: later moves are the reader's.
+            st.session_state[Key.SYNCED] = passed
+        elif st.session_state.get(Key.SYNCED) == passed:
+            st.session_state[Key.FRAME] = frame
+            st.session_state[Key.PASSED] = frame
+            st.session_state[Key.SYNCED] = frame
+    layers = value.get("selected_layers")
+    if isinstance(layers, list):
+        st.session_state[Key.TILES] = any(
+            isinstance(layer, dict) and layer.get("name") == maps.TILES_LAYER_ID for layer in layers
+        )
+
+
+def frame_of(value: Mapping[str, Any]) -> MapFrame | None:
+    centre, zoom = value.get("center"), value.get("zoom")
+    if not (isinstance(centre, dict) and isinstance(zoom, int | float)):
+        return None
+    try:
+        lat, lon = float(centre["lat"]), float(centre["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    lon = (lon + 180) % 360 - 180  # the map wraps round the world
+    return MapFrame(round(lat, 4), round(lon, 4), int(zoom))
+
+
+def same_frame(one: MapFrame, other: MapFrame, pixels: float = 3.0) -> bool:
+    """True when two frames differ by less than a few screen pixels (Leaflet's own rounding)."""
+    if one.zoom != other.zoom:
+        return False
+    scale = 256 * 2**one.zoom / 360
+    dlon = abs((one.longitude - other.longitude + 180) % 360 - 180)
+    y1, y2 = _mercator(one.latitude), _mercator(other.latitude)
+    return dlon * scale < pixels and abs(y1 - y2) * 256 * 2**one.zoom / (2 * math.pi) < pixels
+
+
+def _mercator(latitude: float) -> float:
+    lat = math.radians(max(-85.0, min(85.0, latitude)))
+    return math.log(math.tan(math.pi / 4 + lat / 2))
+
+
+def map_frame(fitted: MapFrame, filters: Filters, station_frame: MapFrame | None) -> MapFrame:
+    """The frame to hand the map now.
+
+    A reader's own frame stays until a filter other than the as-of day or the selection changes
+    (then the map fits the new view); a station chosen outside the map (a link, the list, the
+    table) centres the map on it once; as-of steps keep the frame so that two days compare.
+    """
+    signature = replace(filters, as_of=None, station=None)
+    if st.session_state.get(Key.FITTED_FOR, signature) != signature:
+        st.session_state[Key.FRAME] = None
+        st.session_state[Key.CENTRED] = None
+    st.session_state[Key.FITTED_FOR] = signature
+    centre_on = st.session_state.pop(Key.CENTRE_ON, None)
+    if centre_on and station_frame is not None and centre_on == filters.station:
+        st.session_state[Key.FRAME] = None
+        st.session_state[Key.CENTRED] = station_frame
+    frame = st.session_state.get(Key.FRAME) or st.session_state.get(Key.CENTRED) or fitted
+    st.session_state[Key.PASSED] = frame
+    return frame
+
+
+def base_tiles(lang: str) -> bool:
+    """Whether the map is built with tiles: the reader's setting when the map is (re)built for
+    a language, then kept, so that the switch on the map does not rebuild it."""
+    built = st.session_state.get(Key.TILES_BUILT)
+    if not (isinstance(built, tuple) and built[0] == lang):
+        built = (lang, bool(st.session_state.get(Key.TILES, True)))
+        st.session_state[Key.TILES_BUILT] = built
+    return bool(built[1])
+
+
+def forget_uploads() -> None:
+    st.session_state[Key.UPLOAD_ROUND] = st.session_state.get(Key.UPLOAD_ROUND, 0) + 1
+
+
+def upload_round() -> int:
+    return int(st.session_state.get(Key.UPLOAD_ROUND, 0))
