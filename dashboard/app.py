@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -396,6 +396,8 @@ def notices(view: View, orphans: int) -> None:
 def map_and_panels(view: View) -> None:
     """The map and, beside it, the selected station and the panels. A click or a move on the
     map reruns only this part."""
+    # A rerun of this part alone keeps the view of the last full run: take the selection anew.
+    view = replace(view, filters=replace(view.filters, station=st.session_state.get("station")))
     lang = view.lang
     record = (
         panels.station_record(view.all_stations, view.filters.station)
@@ -450,7 +452,9 @@ def station_picker(view: View) -> None:
         label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
         if station and station not in label_of:
             ids = [station, *ids]
-            label_of[station] = panels.station_record(view.all_stations, station)["name"]
+            label_of[station] = (panels.station_record(view.all_stations, station) or {}).get(
+                "name", station
+            )
         st.session_state[page.Key.STATION_PICK] = station
         st.selectbox(
             t("station_details", lang),

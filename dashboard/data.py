@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -346,7 +347,7 @@ def _parse(
 
 
 def _frame_from_rows(
-    header: list[str], rows: list[list[str]], line_numbers: list[int], label: str
+    header: list[str], rows: list[list[str]], line_numbers: Sequence[int], label: str
 ) -> pd.DataFrame:
     width = len(header)
     problems = [

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TextIO
@@ -149,8 +149,8 @@ class Outcome:
     """What a run did: rows filled, rows not found, and what to tell the user."""
 
     filled: int = 0
-    not_found: list[int] | None = None
-    messages: list[str] | None = None
+    not_found: list[int] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
     output: Path | None = None
 
 
@@ -166,7 +166,7 @@ def _fill(
     col = {name: i for i, name in enumerate(header)}
     lat, lon, precision = col["latitude"], col["longitude"], col["location_precision"]
     todo = [i for i, row in enumerate(rows) if not row[lat].strip() and not row[lon].strip()]
-    outcome = Outcome(not_found=[], messages=[])
+    outcome = Outcome()
     active = geocoder
     for step, i in enumerate(tqdm(todo, desc="geocoding", unit="row", file=err, disable=not todo)):
         row = rows[i]
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None, geocoder: Geocoder | None = None) -> int
     except OSError as exc:
         print(f"error: cannot write the output: {exc}\n{untouched}", file=sys.stderr)
         return 1
-    for message in outcome.messages or []:
+    for message in outcome.messages:
         print(f"note: {message}", file=sys.stderr)
     missing = f"; not found: line(s) {outcome.not_found}" if outcome.not_found else ""
     print(f"OK: filled {outcome.filled} row(s){missing}; wrote {outcome.output}")

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import pandas as pd
@@ -512,10 +513,11 @@ var {{ this.get_name() }} = {{ this.body }};
             "options": _js_json(self.cluster_options),
         }
 
-    def render(self, **kwargs: object) -> None:
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         # As MacroElement.render, without compiling megabytes of data as a Jinja template.
         script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(_RawScript(str(script)), name=self.get_name())
+        root: Any = self.get_root()
+        root.script.add_child(_RawScript(str(script)), name=self.get_name())
 
 
 def _texts(column: pd.Series) -> list[str]:

@@ -122,7 +122,7 @@ def current_filters(months: list[str]) -> Filters:
     """The filters the widgets show now."""
     value = st.session_state.get(Key.MONTHS)
     in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
-    low, high = value if in_range else (months[0], months[-1])
+    low, high = (value[0], value[1]) if in_range and value else (months[0], months[-1])
     near = " ".join(str(st.session_state.get("near") or "").split()) or None
     as_of = st.session_state.get("as_of")
     return Filters(

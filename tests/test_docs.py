@@ -51,6 +51,22 @@ def test_code_is_formatted_and_lint_clean():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_type_checker_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_link_table_is_made_from_the_declared_parameters():
+    from dashboard.urlstate import link_table_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert link_table_markdown() in readme, (
+        "README.md's link table is stale: paste `dashboard.urlstate.link_table_markdown()`"
+    )
+
+
 def test_tests_named_in_the_security_page_exist():
     import re
 

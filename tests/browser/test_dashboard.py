@@ -117,7 +117,7 @@ def test_download_holds_exactly_the_filtered_rows(session):
     page = session.open("?country=NL")
     wait_idle(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("CSV")).click()
+        page.get_by_role("button", name=re.compile("^Download CSV")).click()
     download = info.value
     assert download.suggested_filename == (
         f"police-stations_{dt.date.today().isoformat()}_country-NL.csv"
@@ -131,7 +131,10 @@ def test_download_holds_exactly_the_filtered_rows(session):
 def test_switching_tiles_off_stops_every_outside_request(session):
     page = session.open("?country=NL")
     wait_idle(page)
-    page.get_by_text("Load map tiles from OpenStreetMap").click()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.get_by_role("button", name="Layers").click()
+    frame.get_by_label("OpenStreetMap tiles").uncheck()
+    page.wait_for_function("() => location.search.includes('tiles=0')", timeout=30_000)
     wait_idle(page)
     wait_markers(page, len(DUTCH))
     session.requests.clear()
@@ -168,7 +171,7 @@ def test_reset_clears_the_widgets_the_count_and_the_link(session):
 def test_selecting_a_table_row_selects_the_station(session):
     page = session.open("?country=NL")
     wait_idle(page)
-    header = row = 35  # Streamlit's default header and row heights, in pixels
+    header, row = 35, 56  # Streamlit's header height and our row height, in pixels
     for _ in range(5):
         # The table is a canvas: click where the second row's checkbox is, measured afresh each
         # time (charts above it may still be growing and move it down).
@@ -287,8 +290,8 @@ def test_sources_carry_archive_links_and_geojson_downloads(session):
     with open(info.value.path(), encoding="utf-8") as handle:
         collection = json.load(handle)
     assert {f["properties"]["station_id"] for f in collection["features"]} == DUTCH
-    page.get_by_text("Cite this view").click()
-    cite = page.locator('[data-testid="stCode"]').last.inner_text()
+    page.get_by_text("About the data, method and how to cite").click()
+    cite = page.locator("blockquote").last.inner_text()
     assert "Filters: country=NL" in cite
     assert "station=nl-rotterdam-1" in cite
 
@@ -319,11 +322,9 @@ def test_by_country_tab_reads_the_map_as_text(session):
     tab = page.get_by_role("tab", name="By country")
     tab.focus()
     page.keyboard.press("Enter")
-    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="by status").first
-    table.locator("table td").first.wait_for(state="attached")
-    cells = table.evaluate(
-        "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
-    )
+    table = page.locator('[data-testid="stTable"]').filter(has_text="by status").first
+    table.locator("td").first.wait_for()
+    cells = table.evaluate("e => Array.from(e.querySelectorAll('td')).map(td => td.textContent)")
     assert "Netherlands" in cells
     assert "1 Said to be closed, 1 Denied by host authorities" in cells
 
@@ -333,7 +334,7 @@ def test_download_near_a_place_holds_the_rows_shown(session):
     wait_idle(page)
     assert showing(page)[0] == 1
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("CSV")).click()
+        page.get_by_role("button", name=re.compile("^Download CSV")).click()
     with open(info.value.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["station_id"] for r in rows] == ["nl-amsterdam-1"]

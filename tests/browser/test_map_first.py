@@ -1,0 +1,226 @@
+"""The page around the map, in the real app: the map's share of the screen, what covers it at
+rest, links that reopen the same frame, the as-of heading, coverage, responses download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard import panels
+from dashboard.data import load_responses, load_stations
+from tests.browser.harness import MAP_FRAME, TILE_HOSTS, third_party, wait_idle, wait_markers
+
+pytestmark = pytest.mark.browser
+
+STATIONS = load_stations()
+RESPONSES = load_responses(stations=STATIONS)
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+MAP_STATE = """() => {
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const w = frame && frame.contentWindow;
+  if (!w || !w.map) { return null; }
+  const c = w.map.getCenter();
+  return {lat: c.lat, lng: c.lng, zoom: w.map.getZoom()};
+}"""
+
+# Rectangles of the map frame and of every control in the map's top corners, in page pixels.
+COVER = """() => {
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const box = frame.getBoundingClientRect();
+  const doc = frame.contentDocument;
+  const controls = Array.from(doc.querySelectorAll('.leaflet-top .leaflet-control'))
+    .map(e => e.getBoundingClientRect())
+    .filter(r => r.width > 0 && r.height > 0)
+    .map(r => r.width * r.height);
+  return {top: box.top, width: box.width, height: box.height,
+          covered: controls.reduce((a, b) => a + b, 0)};
+}"""
+
+
+def open_at(browser, app, size: dict, query: str = ""):
+    context = browser.new_context(viewport=size, accept_downloads=True)
+    page = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page.goto(app.url + query)
+    wait_idle(page)
+    return context, page, requests
+
+
+def map_state(page, timeout: float = 30_000) -> dict:
+    page.wait_for_function(f"() => ({MAP_STATE})() !== null", timeout=timeout)
+    return page.evaluate(MAP_STATE)
+
+
+def wait_map_at(page, zoom: int, timeout: float = 30_000) -> dict:
+    page.wait_for_function(f"() => {{ const s = ({MAP_STATE})(); return s && s.zoom === {zoom}; }}",
+                           timeout=timeout)  # fmt: skip
+    return page.evaluate(MAP_STATE)
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_the_map_is_the_hero_of_a_desktop_screen(browser, app):
+    context, page, _ = open_at(browser, app, DESKTOP)
+    wait_markers(page, len(STATIONS))
+    box = page.evaluate(COVER)
+    assert box["top"] <= 200
+    assert box["width"] * box["height"] >= 0.35 * DESKTOP["width"] * DESKTOP["height"]
+    context.close()
+
+
+@pytest.mark.parametrize(("size", "most"), [(DESKTOP, 0.08), (PHONE, 0.12)])
+def test_controls_at_rest_cover_little_of_the_map(browser, app, size, most):
+    context, page, _ = open_at(browser, app, size)
+    wait_markers(page, len(STATIONS))
+    box = page.evaluate(COVER)
+    assert box["covered"] / (box["width"] * box["height"]) <= most
+    frame = page.frame_locator(MAP_FRAME)
+    # Folded: the key's words are not on show until asked for.
+    assert frame.get_by_text("Said to be closed").is_hidden()
+    context.close()
+
+
+def test_key_and_layers_open_and_close_from_the_keyboard(session):
+    page = session.open()
+    wait_idle(page)
+    frame = page.frame_locator(MAP_FRAME)
+    key = frame.get_by_role("button", name="Key")
+    key.focus()
+    page.keyboard.press("Enter")
+    assert key.get_attribute("aria-expanded") == "true"
+    assert frame.get_by_text("Said to be closed").is_visible()
+    page.keyboard.press("Escape")
+    assert key.get_attribute("aria-expanded") == "false"
+    assert frame.get_by_text("Said to be closed").is_hidden()
+    layers = frame.get_by_role("button", name="Layers")
+    layers.focus()
+    page.keyboard.press("Space")
+    assert frame.get_by_label("OpenStreetMap tiles").is_visible()
+
+
+@pytest.mark.parametrize(
+    ("station", "zoom"), [("nl-rotterdam-1", 10), ("it-country-1", 5), ("us-new-york-1", None)]
+)
+def test_a_station_link_opens_centred_at_its_precision_zoom(browser, app, station, zoom):
+    record = STATIONS.loc[STATIONS["station_id"] == station]
+    if record.empty:
+        pytest.fail(f"{station} is not in the bundled data")
+    row = record.iloc[0]
+    zoom = (
+        zoom or {"address": 15, "district": 12, "city": 10, "country": 5}[row["location_precision"]]
+    )
+    context, page, _ = open_at(browser, app, DESKTOP, f"?station={station}")
+    state = wait_map_at(page, zoom)
+    assert abs(state["lat"] - float(row["latitude"])) < 0.01
+    assert abs(state["lng"] - float(row["longitude"])) < 0.01
+    # Its details are beside the map, without scrolling.
+    name = page.get_by_role("heading", name=str(row["name"]))
+    assert name.is_visible()
+    assert name.bounding_box()["y"] + 20 < DESKTOP["height"]
+    assert "map" not in query_of(page)  # the reader did not move the map
+    context.close()
+
+
+def test_a_moved_map_goes_into_the_link_and_the_link_reopens_it(browser, app):
+    context, page, _ = open_at(browser, app, DESKTOP, "?country=NL")
+    map_state(page)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.get_by_role("button", name="Zoom out").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.has('map')", timeout=30_000)
+    wait_idle(page)
+    linked = query_of(page)["map"][0]
+    lat, lng, zoom = linked.split(",")
+    context.close()
+    context, page, _ = open_at(browser, app, DESKTOP, f"?country=NL&map={linked}")
+    state = wait_map_at(page, int(zoom))
+    assert abs(state["lat"] - float(lat)) < 0.05
+    assert abs(state["lng"] - float(lng)) < 0.05
+    context.close()
+
+
+def test_as_of_heading_and_month_steps_keep_the_frame(session):
+    page = session.open("?asof=2022-10-01")
+    wait_idle(page)
+    page.get_by_text("As of 1 October 2022: 52 stations reported so far").wait_for()
+    before = map_state(page)
+    page.get_by_role("button", name="1 month →").click()
+    page.get_by_text("As of 1 November 2022:").wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(800)  # a re-fit would have moved the map by now
+    after = page.evaluate(MAP_STATE)
+    assert after["zoom"] == before["zoom"]
+    assert abs(after["lat"] - before["lat"]) < 1e-6
+    assert abs(after["lng"] - before["lng"]) < 1e-6
+
+
+def test_coverage_line_states_the_reports_and_links_them(session):
+    page = session.open()
+    wait_idle(page)
+    page.get_by_role("tab", name="Overview").click()
+    wait_idle(page)
+    line = page.get_by_text(re.compile(r"Safeguard Defenders reported 102 stations")).first
+    assert line.is_visible()
+    assert "identifies 89 of them" in line.inner_text()
+    for report in panels.REPORTS:
+        assert page.get_by_role("link", name=report.title).first.get_attribute("href") == report.url
+
+
+def test_responses_download_has_the_views_responses(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    dutch = STATIONS.loc[STATIONS["country_code"] == "NL"]
+    expected = len(panels.view_responses(RESPONSES, dutch))
+    button = page.get_by_role("button", name=re.compile(r"Download responses CSV"))
+    assert f"({expected} responses)" in button.inner_text()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("police-station-responses_")
+    assert "country-NL" in download.suggested_filename
+    text = download.path().read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == expected
+    assert list(rows[0]) == list(RESPONSES.columns)
+    assert {r["country_code"] for r in rows} == {"NL"}
+
+
+def test_a_one_station_download_says_station_not_stations(session):
+    page = session.open("?q=Rotterdam")
+    wait_idle(page)
+    buttons = page.get_by_role("button", name=re.compile("^Download"))
+    buttons.first.wait_for()
+    names = buttons.evaluate_all("bs => bs.map(b => b.textContent)")
+    assert "Download CSV (1 station)" in names, names
+
+
+def test_tiles_0_asks_no_tile_server_and_the_switch_on_the_map_turns_them_on(browser, app):
+    context, page, requests = open_at(browser, app, DESKTOP, "?tiles=0&country=NL")
+    wait_markers(page, 2)
+    assert not any(urlsplit(u).hostname in TILE_HOSTS for u in requests)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.get_by_role("button", name="Layers").click()
+    tiles = frame.get_by_label("OpenStreetMap tiles")
+    assert not tiles.is_checked()
+    tiles.check()
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('tiles')",
+                           timeout=30_000)  # fmt: skip
+    assert any(urlsplit(u).hostname in TILE_HOSTS for u in requests)
+    assert third_party(requests) == []
+    context.close()
+
+
+def test_embed_mode_works_with_view_parameters(session):
+    page = session.open("?embed=true&country=NL&station=nl-rotterdam-1")
+    wait_idle(page)
+    assert page.get_by_text(re.compile(r"Showing 2 of \d+ stations")).is_visible()
+    assert page.locator('[data-testid="stAlert"]').count() == 0  # no "unknown parameter"
+    assert query_of(page)["embed"] == ["true"]
