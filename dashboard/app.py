@@ -664,7 +664,7 @@ def about(view: View, filters: Filters) -> None:
         link = f"{base}?{query}" if base and query else base or None
         cite = export.citation(query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link)
         st.markdown(f"**{panels.md_text(t('cite', lang))}**")
-        st.markdown("\n".join(f"> {panels.md_text(line)}  " for line in cite.splitlines()))
+        st.text(cite)
     st.caption(t("footer", lang))
 
 

@@ -291,7 +291,7 @@ def test_sources_carry_archive_links_and_geojson_downloads(session):
         collection = json.load(handle)
     assert {f["properties"]["station_id"] for f in collection["features"]} == DUTCH
     page.get_by_text("About the data, method and how to cite").click()
-    cite = page.locator("blockquote").last.inner_text()
+    cite = page.locator('[data-testid="stText"]').last.inner_text()
     assert "Filters: country=NL" in cite
     assert "station=nl-rotterdam-1" in cite
 

@@ -191,7 +191,7 @@ def test_download_of_hostile_rows_holds_no_live_formula(hostile):
     page = hostile.open()
     wait_idle(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile("CSV")).click()
+        page.get_by_role("button", name=re.compile("^Download CSV")).click()
     with open(info.value.path(), encoding="utf-8-sig", newline="") as handle:
         text = handle.read()
     rows = list(csv.DictReader(io.StringIO(text, newline="")))

@@ -45,7 +45,8 @@ def test_language_switch_rewords_page_map_and_link(session):
     assert page.title() == t("page_title", "zh")
     assert query_of(page)["country"] == ["NL"]
     assert page.get_by_role("tab", name="按国家").is_visible()
-    # The map is rebuilt in Chinese: legend, layer control, and still the two stations.
+    # The map is rebuilt in Chinese: key, layer control, and still the two stations.
+    map_frame(page).get_by_role("button", name="图例").click()
     legend = map_frame(page).locator(".st-legend").first
     legend.wait_for()
     assert "调查中" in legend.inner_text()
@@ -73,9 +74,17 @@ def test_country_layer_shades_the_countries_of_the_view_from_the_layer_control(s
     wait_markers(page, 2)
     frame = map_frame(page)
     control = frame.locator(".leaflet-control-layers")
-    # Reached and switched on by keyboard: Tab from the zoom buttons to the first choice
-    # ("no shading"), then the arrow key to the next one.
+    frame.get_by_role("button", name="Key").click()  # the key shows the shading's classes
+    # Reached and switched on by keyboard: Tab from the zoom buttons to the Layers button,
+    # Enter opens it, Tab to the first choice ("no shading"), then the arrow key to the next.
     frame.locator(".leaflet-control-zoom-in").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if frame.locator(":focus").inner_text().startswith("Layers"):
+            break
+    else:
+        raise AssertionError("the Layers button cannot be reached by Tab")
+    page.keyboard.press("Enter")
     for _ in range(6):
         page.keyboard.press("Tab")
         focused = frame.locator(":focus")
@@ -111,6 +120,7 @@ def test_country_layer_on_all_stations_labels_every_country(session):
     page = session.open()
     wait_idle(page)
     frame = map_frame(page)
+    frame.get_by_role("button", name="Layers").click()
     frame.locator(".leaflet-control-layers").get_by_text("Countries: stations").click()
     inner = frame_of(page)
     inner.wait_for_function(f"() => {COUNTRY_PATHS} > 40")
