@@ -1,6 +1,6 @@
 """Take the README's screenshots of the real app in headless Chromium, desktop and phone.
 
-    python scripts/screenshot.py [--query "?station=nl-rotterdam-1"] [--out-dir docs]
+    python scripts/screenshot.py [--query "?station=nl-rotterdam-1&map=48.5,10,4"] [--out-dir docs]
 
 Writes `screenshot.png` (1440x900) and `screenshot-phone.png` (390x844). Runs offline like the
 browser tests (no tiles reach the page here, so the map shows the offline country outlines).
@@ -24,7 +24,7 @@ SIZES = {"screenshot.png": (1440, 900), "screenshot-phone.png": (390, 844)}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--query", default="?station=nl-rotterdam-1")
+    parser.add_argument("--query", default="?station=nl-rotterdam-1&map=48.5,10,4")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
     parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args()
