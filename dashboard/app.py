@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -230,7 +231,7 @@ class View:
     responses: pd.DataFrame  # the responses made by the day (all countries)
     unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
 
-    @property
+    @cached_property
     def view_responses(self) -> pd.DataFrame:
         return panels.view_responses(self.responses, self.stations)
 
@@ -422,7 +423,12 @@ def map_and_panels(view: View) -> None:
             maps.build_base_map(tiles=page.base_tiles(lang), lang=lang),
             key=page.Key.MAP,
             feature_group_to_add=maps.build_station_layer(
-                view.stations, view.filters.station, view.responses, lang
+                view.stations,
+                view.filters.station,
+                view.responses,
+                lang,
+                # Without an as-of day the view's rows are the shared table's, unchanged.
+                base=None if view.day else view.all_stations,
             ),
             center=(frame.latitude, frame.longitude),
             zoom=frame.zoom,

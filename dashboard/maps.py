@@ -482,7 +482,12 @@ var {{ this.get_name() }} = {{ this.body }};
 """
     )
 
-    def __init__(self, stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(
+        self,
+        stations: pd.DataFrame,
+        lang: str = DEFAULT_LANGUAGE,
+        base: pd.DataFrame | None = None,
+    ) -> None:
         super().__init__()
         self._name = "StationLayer"
         styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
@@ -496,8 +501,7 @@ var {{ this.get_name() }} = {{ this.body }};
             "approx": t("pop_approx", lang),
             "tipApprox": t("tip_approx", lang),
         }
-        index = {status: i for i, status in enumerate(STATUS_STYLES)}
-        self.rows = station_rows(stations, index, len(styles) - 1)
+        self.rows_json = station_rows_json(stations, base)
         self.cluster_options = {
             "maxClusterRadius": 40,
             "showCoverageOnHover": False,
@@ -509,9 +513,14 @@ var {{ this.get_name() }} = {{ this.body }};
         self.body = _STATION_JS % {
             "styles": _js_json(self.styles),
             "words": _js_json(self.words),
-            "rows": _js_json(self.rows),
+            "rows": self.rows_json,
             "options": _js_json(self.cluster_options),
         }
+
+    @property
+    def rows(self) -> list[list]:
+        """The rows as the browser receives them."""
+        return list(json.loads(self.rows_json))
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]
         # As MacroElement.render, without compiling megabytes of data as a Jinja template.
@@ -522,6 +531,44 @@ var {{ this.get_name() }} = {{ this.body }};
 
 def _texts(column: pd.Series) -> list[str]:
     return ["" if v is None or v is pd.NA else str(v) for v in column.astype(object).tolist()]
+
+
+_STYLE_INDEX = {status: i for i, status in enumerate(STATUS_STYLES)}
+_UNKNOWN_INDEX = len(STATUS_STYLES)
+# The JSON of each station's row, made once per shared table (see `station_rows_json`).
+_ROW_JSON: dict[int, tuple[pd.DataFrame, pd.Series]] = {}
+
+
+def _row_json(stations: pd.DataFrame) -> pd.Series:
+    rows = station_rows(stations, _STYLE_INDEX, _UNKNOWN_INDEX)
+    return pd.Series([_js_json(row) for row in rows], index=stations.index, dtype=object)
+
+
+def _rows_of(stations: pd.DataFrame, base: pd.DataFrame) -> bool:
+    """Whether `stations` are rows of `base` with the values the map shows unchanged (an as-of
+    day changes statuses and their dates)."""
+    if not stations.index.isin(base.index).all():
+        return False
+    same = base.loc[stations.index]
+    return all(stations[c].equals(same[c]) for c in ("status", "status_date", "latitude"))
+
+
+def station_rows_json(stations: pd.DataFrame, base: pd.DataFrame | None = None) -> str:
+    """The stations' rows as one JSON array for the page.
+
+    `base`: the shared table these rows were selected from, unchanged (filters select rows and
+    change no value): each row's JSON is then made once per table and reused by every view and
+    session; a filter change only joins the strings of the rows it keeps.
+    """
+    if base is None or not _rows_of(stations, base):
+        return _js_json(station_rows(stations, _STYLE_INDEX, _UNKNOWN_INDEX))
+    cached = _ROW_JSON.get(id(base))
+    if cached is None or cached[0] is not base:
+        if len(_ROW_JSON) >= 8:
+            _ROW_JSON.clear()
+        cached = (base, _row_json(base))
+        _ROW_JSON[id(base)] = cached
+    return "[" + ",".join(cached[1].loc[stations.index].tolist()) + "]"
 
 
 def station_rows(stations: pd.DataFrame, index: dict[str, int], unknown: int) -> list[list]:
@@ -592,11 +639,12 @@ def build_station_layer(
     selected: str | None = None,
     responses: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    base: pd.DataFrame | None = None,
 ) -> folium.FeatureGroup:
     """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
     figures per country that the country layers shade (responses: those of this view)."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
-    group.add_child(StationLayer(stations, lang))
+    group.add_child(StationLayer(stations, lang, base))
     counts, tiers = country_layers(stations, responses if responses is not None else _NO_RESPONSES)
     group.add_child(_CountryData(counts, tiers))
     if selected is not None:

@@ -173,11 +173,15 @@ def responses_for_station(responses: pd.DataFrame, record: dict[str, object]) ->
 def view_responses(responses: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     """The government responses of a view, oldest first: those about one of its stations, and
     those about the whole country of one of them (what the panels show and the download has)."""
-    ids = responses["station_id"].fillna("").astype(str)
-    codes = set(stations["country_code"].astype(str))
-    whole_country = (ids == "") & responses["country_code"].astype(str).isin(codes)
-    about_shown = ids.isin(set(stations["station_id"].astype(str)))
-    return by_date(responses.loc[(whole_country | about_shown).to_numpy()])
+    codes = set(stations["country_code"].astype(str).unique().tolist())
+    about = ["" if pd.isna(v) else str(v) for v in responses["station_id"].tolist()]
+    # Responses are few (hundreds) and stations may be many: look ids up in a set, once.
+    ids = set(stations["station_id"].tolist()) if any(about) else set()
+    keep = [
+        (sid in ids) if sid else (str(code) in codes)
+        for sid, code in zip(about, responses["country_code"].tolist(), strict=True)
+    ]
+    return by_date(responses.loc[keep])
 
 
 def country_timelines(

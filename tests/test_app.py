@@ -171,3 +171,41 @@ def test_asof_out_of_range_gives_a_notice_not_a_crash(value):
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     assert f"asof={value} is not between 2016-01-01 and today" in warnings
     assert showing(at)[0] == showing(at)[1]
+
+
+def vega_charts(at: AppTest) -> list[dict]:
+    """The specs and data of the page's Vega-Lite charts."""
+    import json
+
+    import pyarrow as pa
+
+    out = []
+    for element in at.get("vega_lite_chart"):
+        proto = element.proto
+        spec = json.loads(proto.spec)
+        rows = []
+        for dataset in proto.datasets:
+            rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+        if proto.data.data:
+            rows += pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+        out.append({"spec": spec, "rows": rows})
+    return out
+
+
+def test_both_charts_follow_the_view_with_whole_numbers():
+    from dashboard.data import load_responses, load_stations
+
+    at = start({"country": "NL"})
+    at.session_state["panel"] = "Charts"
+    at.run()
+    per_country, per_year = vega_charts(at)
+    assert [r["country"] for r in per_country["rows"]] == ["Netherlands"]
+    stations = load_stations()
+    dutch = stations.loc[stations["country_code"] == "NL"]
+    expected = len(panels.view_responses(load_responses(stations=stations), dutch))
+    assert sum(r["responses"] for r in per_year["rows"]) == expected
+    assert per_country["spec"]["encoding"]["x"]["axis"]["format"] == "d"
+    assert per_year["spec"]["encoding"]["y"]["axis"]["format"] == "d"
+    legend = per_year["spec"]["encoding"]["color"]
+    assert legend["legend"]["labelLimit"] == 0  # never clipped
+    assert len(set(legend["scale"]["range"])) == len(legend["scale"]["domain"])

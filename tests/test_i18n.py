@@ -237,3 +237,24 @@ def test_chinese_link_forms_give_the_chinese_page(monkeypatch, value):
     at = _run({"lang": value}, monkeypatch)
     assert at.title[0].value == t("title", "zh")
     assert list(at.warning) == []
+
+
+@pytest.mark.parametrize(
+    ("count", "en", "zh"),
+    [
+        (1, "1 station", "1 个服务站"),
+        (2, "2 stations", "2 个服务站"),
+        (0, "0 stations", "0 个服务站"),
+    ],
+)
+def test_counts_take_the_right_plural(count, en, zh):
+    assert i18n.plural("n_stations", count, "en") == en
+    assert i18n.plural("n_stations", count, "zh") == zh
+
+
+def test_long_dates_in_both_languages():
+    import datetime as dt
+
+    day = dt.date(2022, 10, 1)
+    assert i18n.long_date(day, "en") == "1 October 2022"
+    assert i18n.long_date(day, "zh") == "2022年10月1日"

@@ -203,3 +203,14 @@ def test_markers_carry_their_letter_colour(stations):
 def test_an_empty_view_has_no_country_classes(stations):
     data = country_data(maps.build_station_layer(stations.head(0)))
     assert data == {"counts": {}, "tiers": {}, "classes": []}
+
+
+def test_rows_made_once_per_table_equal_rows_made_for_the_view(stations):
+    subset = stations.loc[stations["country_code"].isin(["NL", "IT", "CA"])]
+    direct = maps.station_rows_json(subset)
+    assert maps.station_rows_json(subset, base=stations) == direct
+    assert maps.station_rows_json(subset, base=stations) == direct  # from the cache
+    assert maps.station_rows_json(stations, base=stations) == maps.station_rows_json(stations)
+    # Rows that are not the table's own (changed by an as-of day) are made directly.
+    changed = subset.assign(status="closed")
+    assert maps.station_rows_json(changed, base=stations) == maps.station_rows_json(changed)

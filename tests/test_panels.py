@@ -250,3 +250,34 @@ def test_strongest_response_of_a_made_up_country():
 )
 def test_as_of_steps_a_month_at_a_time(day, months, expected):
     assert history.step_month(day, months, today=dt.date(2026, 12, 1)) == expected
+
+
+def test_view_responses_are_those_about_its_stations_or_their_whole_countries(stations, responses):
+    dutch = stations.loc[stations["country_code"] == "NL"]
+    rotterdam = dutch.loc[dutch["station_id"] == "nl-rotterdam-1"]
+    shown = panels.view_responses(responses, rotterdam)
+    assert len(shown) > 0
+    assert set(shown["country_code"]) == {"NL"}
+    # About Rotterdam or about the whole country; never about the other Dutch station alone.
+    assert set(shown["station_id"].fillna("")) <= {"", "nl-rotterdam-1"}
+    whole = panels.view_responses(responses, dutch)
+    assert len(whole) >= len(shown)
+    assert list(whole["date"].map(rules.date_key)) == sorted(whole["date"].map(rules.date_key))
+    assert sum(len(t) for _, _, t in panels.country_timelines(responses, dutch)) == len(whole)
+
+
+def test_responses_per_year_counts_whole_responses_by_strength(responses):
+    per_year = panels.responses_per_year(responses)
+    assert per_year["responses"].sum() == len(responses)
+    assert set(per_year["tier"]) <= set(rules.RESPONSE_TIERS)
+    assert len(panels.TIER_CHART_COLOURS) == len(set(panels.TIER_CHART_COLOURS))
+
+
+def test_coverage_against_the_reports():
+    frame = pd.DataFrame(
+        {
+            "listed_in": ["110 Overseas (2022-09)", "Patrol and Persuade (2022-12)", "other"],
+            "location_precision": ["city", "country", "country"],
+        }
+    )
+    assert panels.coverage(frame) == panels.Coverage(102, 2, 1, 100, 1)

@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from dashboard.filters import Filters
-from dashboard.urlstate import MAX_QUERY_LENGTH, Choices, parse_language, parse_query, to_query
+from dashboard.urlstate import (
+    MAX_QUERY_LENGTH,
+    Choices,
+    Display,
+    MapFrame,
+    parse_display,
+    parse_language,
+    parse_query,
+    to_query,
+)
 
 CHOICES = Choices(
     countries=frozenset({"NL", "CA", "IE"}),
@@ -154,3 +163,61 @@ def test_a_reversed_date_range_is_swapped_with_a_notice():
     filters, notices = parse_query({"from": "2024", "to": "2022-09"}, CHOICES)
     assert (filters.date_from, filters.date_to) == ("2022-09", "2024")
     assert [n.key for n in notices] == ["dates_swapped"]
+
+
+@pytest.mark.parametrize(
+    ("params", "tiles", "words"),
+    [
+        ({}, True, None),
+        ({"tiles": "0"}, False, None),
+        ({"tiles": "1"}, True, None),
+        ({"tiles": "maybe"}, False, "tiles='maybe'"),  # in doubt, no tiles
+    ],
+)
+def test_tiles_parameter(params, tiles, words):
+    display, notices = parse_display(params)
+    assert display.tiles is tiles
+    assert (words in str(notices[0])) if words else notices == []
+
+
+@pytest.mark.parametrize(
+    ("value", "frame"),
+    [
+        ("51.9225,4.4792,9", MapFrame(51.9225, 4.4792, 9)),
+        ("0,0,40", MapFrame(0.0, 0.0, 18)),  # zoom clamped to what the map offers
+        ("95,0,3", None),
+        ("1,2", None),
+        ("a,b,c", None),
+        ("<script>,1,2", None),
+    ],
+)
+def test_map_frame_parameter(value, frame):
+    display, notices = parse_display({"map": value})
+    assert display.frame == frame
+    assert (notices == []) is (frame is not None)
+
+
+def test_display_and_embedding_parameters_round_trip():
+    display = Display("zh", False, MapFrame(51.9225, 4.4792, 9))
+    query = to_query(Filters(countries=("NL",)), display=display, keep={"embed": "true"})
+    assert query == {
+        "country": "NL",
+        "lang": "zh",
+        "tiles": "0",
+        "map": "51.9225,4.4792,9",
+        "embed": "true",
+    }
+    parsed, notices = parse_query(query, CHOICES)
+    assert parsed == Filters(countries=("NL",))
+    assert notices == []  # embed is Streamlit's: accepted, never "unknown"
+    assert parse_display(query)[0] == display
+
+
+def test_every_filter_field_has_one_declared_parameter():
+    from dataclasses import fields
+
+    from dashboard.filters import FILTERS
+
+    assert sorted(f.field for f in FILTERS) == sorted(f.name for f in fields(Filters))
+    names = [f.param.name for f in FILTERS]
+    assert len(names) == len(set(names))

@@ -4,7 +4,8 @@
 
 One `FastMarkerCluster` of the stations' coordinates (folium's own fast path; its default
 callback needs Font Awesome markers from a CDN, so the callback makes the same small div icon the
-dashboard uses), a country selectbox to change the points, nothing else. Leaflet comes from our
+dashboard uses), one search box over the same columns as the dashboard's search (name, city,
+address, summary; each change redraws the whole map), nothing else. Leaflet comes from our
 static copy, as in the dashboard, so both pages load the same scripts offline.
 """
 
@@ -29,15 +30,23 @@ def prepare() -> None:
     assets.ensure_static_assets(HERE / "static")
 
 
+SEARCHED = ["name", "city", "address", "summary"]
+
+
 @st.cache_data
 def read(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, usecols=["country_code", "latitude", "longitude"])
+    return pd.read_csv(path, usecols=["latitude", "longitude", *SEARCHED], dtype=str).fillna("")
 
 
 prepare()
 stations = read(sys.argv[1])
-country = st.selectbox("Country", ["all", *sorted(stations["country_code"].unique())], key="c")
-shown = stations if country == "all" else stations[stations["country_code"] == country]
+needle = st.text_input("Search", key="q").strip()
+shown = stations
+if needle:
+    hit = pd.Series(False, index=stations.index)
+    for column in SEARCHED:
+        hit |= stations[column].str.contains(needle, case=False, regex=False)
+    shown = stations[hit]
 st.markdown(f"Showing {len(shown)} of {len(stations)} stations")
 fmap = folium.Map(location=[20, 10], zoom_start=2, tiles=None)
 fmap.options["max_zoom"] = 18
@@ -52,7 +61,8 @@ CALLBACK = """function (row) {
     });
     return L.marker(new L.LatLng(row[0], row[1]), {icon: window.floorIcon});
 }"""
-cluster = FastMarkerCluster(shown[["latitude", "longitude"]].to_numpy().tolist(), callback=CALLBACK)
+points = shown[["latitude", "longitude"]].astype(float).to_numpy().tolist()
+cluster = FastMarkerCluster(points, callback=CALLBACK)
 cluster.default_js = assets.CLUSTER_JS
 cluster.default_css = assets.CLUSTER_CSS
 cluster.add_to(fmap)
