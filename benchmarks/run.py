@@ -41,6 +41,7 @@ from dashboard.filters import Filters, apply_filters  # noqa: E402
 
 TYPICAL = Filters(countries=("ES", "IT", "FR", "DE", "GB"), statuses=("investigating", "closed"))
 SEARCH = "Barcelona"
+SETTLE_MS = 1500
 TIMEOUT_MS = int(__import__("os").environ.get("BENCH_TIMEOUT_MS", "600000"))
 
 
@@ -124,6 +125,8 @@ def browser_side(path: Path, runs: int) -> dict[str, float]:
                     times[f"{name}_draw"].append(_drawn_at(page, total))
                     if name == "ours":
                         wait_idle(page, timeout=TIMEOUT_MS)
+                    # A reader types a second or more after the map appears: both pages settle.
+                    page.wait_for_timeout(SETTLE_MS)
                     times[f"{name}_search"].append(_search(page, found))
                     context.close()
             out.update(_memory(browser, servers["ours"], total))

@@ -275,19 +275,29 @@ def make_view(
     )
 
 
-def header(view: View) -> None:
-    """The one-line title, then what the map shows and as of when."""
+def count_and_search(view: View) -> None:
+    """What the map shows and as of when, and the search box, in one row above the map."""
     lang = view.lang
-    st.title(t("title", lang))
-    count = showing_text(view.stations, len(view.all_stations), lang)
-    if view.day:
-        so_far = t("asof_heading", lang, day=long_date(view.day, lang), count=len(view.stations))
-        st.markdown(f"**{panels.md_text(so_far)}** · {panels.md_text(count)}")
-    else:
-        reviewed = t(
-            "data_reviewed", lang, day=long_date(dt.date.fromisoformat(DATA_REVIEWED), lang)
-        )
-        st.markdown(f"**{panels.md_text(count)}** · {panels.md_text(reviewed)}")
+    count_col, search_col = st.columns([3, 2], vertical_alignment="center")
+    with count_col:
+        count = showing_text(view.stations, len(view.all_stations), lang)
+        if view.day:
+            so_far = t(
+                "asof_heading", lang, day=long_date(view.day, lang), count=len(view.stations)
+            )
+            st.markdown(f"**{panels.md_text(so_far)}** · {panels.md_text(count)}")
+        else:
+            reviewed_on = dt.date.fromisoformat(DATA_REVIEWED)
+            reviewed = t("data_reviewed", lang, day=long_date(reviewed_on, lang))
+            st.markdown(f"**{panels.md_text(count)}** · {panels.md_text(reviewed)}")
+    # The search reruns only the part of the page under the title (see `main_area`).
+    search_col.text_input(
+        t("search", lang),
+        key="query",
+        max_chars=200,
+        placeholder=t("search", lang),
+        label_visibility="collapsed",
+    )
     if view.place:
         place = view.place
         st.caption(
@@ -337,9 +347,6 @@ def sidebar_filters(
         placeholder=t("choose_options", lang),
     )
     st.select_slider(t("months", lang), options=months, key=page.Key.MONTHS)
-    st.text_input(
-        t("search", lang), key="query", max_chars=200, placeholder=t("search_placeholder", lang)
-    )
     st.date_input(
         t("asof", lang),
         key="as_of",
@@ -386,11 +393,24 @@ def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | 
     return stations, responses
 
 
-def notices(view: View, orphans: int) -> None:
+def notices(lang: str, orphans: int) -> None:
     for notice in page.notices():
-        st.warning(panels.md_text(notice.text(view.lang) if isinstance(notice, Msg) else notice))
+        st.warning(panels.md_text(notice.text(lang) if isinstance(notice, Msg) else notice))
     if orphans:
-        st.info(t("orphans", view.lang, count=orphans))
+        st.info(t("orphans", lang, count=orphans))
+
+
+@st.fragment
+def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str]) -> None:
+    """Everything under the title: the view, its map and panels, downloads, table and about.
+    The search box is part of it, so a search reruns this part only (not the sidebar)."""
+    filters = page.current_filters(months)
+    view = make_view(data, filters, lang, today, months)
+    count_and_search(view)
+    map_and_panels(view)
+    downloads(view)
+    table(view)
+    about(view, filters)
 
 
 @st.fragment
@@ -420,7 +440,7 @@ def map_and_panels(view: View) -> None:
             station_frame = MapFrame(slat, slon, szoom)
         frame = page.map_frame(MapFrame(lat, lon, zoom), view.filters, station_frame)
         st_folium(
-            maps.build_base_map(tiles=page.base_tiles(lang), lang=lang),
+            maps.build_base_map(*page.base_map(lang, frame), lang=lang),
             key=page.Key.MAP,
             feature_group_to_add=maps.build_station_layer(
                 view.stations,
@@ -508,7 +528,8 @@ def side_panels(view: View, record: dict | None) -> None:
     if overview_tab.open:
         with overview_tab:
             coverage_line(view)
-            st.table(panels.status_counts(view.stations, lang), hide_index=True)
+            # Markdown, not a data table: the first visit needs no table code.
+            st.markdown(panels.md_table(panels.status_counts(view.stations, lang)))
     if responses_tab.open:
         with responses_tab:
             for _code, country, timeline in panels.country_timelines(view.responses, view.stations):
@@ -634,7 +655,16 @@ def downloads(view: View) -> None:
 
 def table(view: View) -> None:
     lang = view.lang
-    st.subheader(t("stations_heading", lang))
+    shown = plural("n_stations", len(view.stations), lang)
+    box = st.expander(t("table_heading", lang, stations=shown), key="table_open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        station_table(view)
+
+
+def station_table(view: View) -> None:
+    lang = view.lang
     rows = panels.table_rows(view.stations, lang=lang)
     st.session_state[page.Key.SHOWN_IDS] = list(view.stations["station_id"].head(len(rows)))
     if len(rows) < len(view.stations):
@@ -724,15 +754,9 @@ def main() -> None:
     names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
     with filter_area:
         sidebar_filters(names, country_counts(data.stations), months, today, lang)
-    filters = page.current_filters(months)
-    view = make_view(data, filters, lang, today, months)
-
-    header(view)
-    notices(view, len(data.orphans))
-    map_and_panels(view)
-    downloads(view)
-    table(view)
-    about(view, filters)
+    st.title(t("title", lang))
+    notices(lang, len(data.orphans))
+    main_area(data, lang, today, months)
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

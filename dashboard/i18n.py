@@ -240,6 +240,7 @@ _UI: dict[str, tuple[str, str]] = {
     "chart_responses": ("responses", "回应"),
     "chart_year": ("year", "年份"),
     "stations_heading": ("Stations", "服务站"),
+    "table_heading": ("Table of the {stations} shown", "所显示的 {stations} 的表格"),
     "table_capped": (
         "The table lists the first {shown} of {total} stations; the map and the CSV download "
         "have them all.",

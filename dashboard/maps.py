@@ -26,6 +26,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, status_label, t
 from dashboard.panels import country_layers
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import STATUS_DEFINITIONS
+from dashboard.urlstate import MapFrame
 
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
@@ -112,8 +113,18 @@ class _Outlines(MacroElement):
 (function(map) {
   map.createPane('outlines');
   map.getPane('outlines').style.zIndex = 150;
-  // Shared with the country layers, which shade the same outlines.
-  map._stShapes = fetch({{ this.url|tojson }}).then(function(r) { return r.json(); });
+  // Shared with the country layers, which shade the same outlines. Fetched once the stations
+  // are drawn (they come first), or after a short wait when there are none to draw.
+  map._stShapes = new Promise(function(resolve) {
+    var started = false;
+    function load() {
+      if (started) { return; }
+      started = true;
+      resolve(fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }));
+    }
+    window.stStationsDrawn = load;
+    setTimeout(load, 1500);
+  });
   map._stShapes.then(function(data) {
     L.geoJSON(data, {pane: 'outlines', interactive: false,
       style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
@@ -447,6 +458,8 @@ _STATION_JS = """(function() {
   group.on('mouseover', showTooltip);
   group.on('keypress', showTooltip);
   group.addLayers(markers);
+  // The country outlines wait for the stations (see _Outlines).
+  setTimeout(function() { if (window.stStationsDrawn) { window.stStationsDrawn(); } }, 0);
   return group;
 })()"""
 
@@ -611,11 +624,13 @@ L.circleMarker({{ this.location|tojson }}, {radius: 17, color: '#111827', weight
         self.location = [float(latitude), float(longitude)]
 
 
-def build_base_map(tiles: bool = True, lang: str = DEFAULT_LANGUAGE) -> folium.Map:
-    """The part of the map that does not change with the filters."""
+def build_base_map(
+    tiles: bool = True, frame: MapFrame | None = None, lang: str = DEFAULT_LANGUAGE
+) -> folium.Map:
+    """The part of the map that does not change with the filters, opening at `frame`."""
     fmap = folium.Map(
-        location=WORLD_CENTER,
-        zoom_start=WORLD_ZOOM,
+        location=(frame.latitude, frame.longitude) if frame else WORLD_CENTER,
+        zoom_start=frame.zoom if frame else WORLD_ZOOM,
         tiles=None,
         max_zoom=MAX_ZOOM,
         min_zoom=1,
@@ -662,7 +677,7 @@ def build_map(
     lang: str = DEFAULT_LANGUAGE,
 ) -> folium.Map:
     """The whole map in one object (for saving as HTML and for tests)."""
-    fmap = build_base_map(tiles, lang)
+    fmap = build_base_map(tiles, lang=lang)
     fmap.add_child(build_station_layer(stations, selected, responses, lang))
     center, zoom = view_for(stations)
     fmap.location = list(center)

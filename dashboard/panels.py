@@ -130,6 +130,14 @@ def status_counts(stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Da
     )
 
 
+def md_table(frame: pd.DataFrame) -> str:
+    """A small table as Markdown, every cell shown as its text (pipes included)."""
+    head = "| " + " | ".join(md_text(c) for c in frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = ["| " + " | ".join(md_text(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join([head, rule, *rows])
+
+
 def station_record(stations: pd.DataFrame, station_id: str) -> dict[str, object] | None:
     """Every field of one station, or None if it is not in the table."""
     rows = stations.loc[stations["station_id"] == station_id]

@@ -53,7 +53,7 @@ class Key:
     LAST_CLICK = "last_click"
     CENTRE_ON = "centre_on"  # a station chosen outside the map: the map moves to it once
     CENTRED = "centred"  # the frame of the station the map was last centred on
-    TILES_BUILT = "tiles_built"  # the tiles setting the map was built with (see `base_tiles`)
+    BASE_BUILT = "base_built"  # language, tiles and frame the map was built with (`base_map`)
 
 
 LIST_FIELDS = tuple(f.field for f in FILTERS if f.kind == "choices")
@@ -263,14 +263,16 @@ def map_frame(fitted: MapFrame, filters: Filters, station_frame: MapFrame | None
     return frame
 
 
-def base_tiles(lang: str) -> bool:
-    """Whether the map is built with tiles: the reader's setting when the map is (re)built for
-    a language, then kept, so that the switch on the map does not rebuild it."""
-    built = st.session_state.get(Key.TILES_BUILT)
+def base_map(lang: str, frame: MapFrame) -> tuple[bool, MapFrame]:
+    """The tiles setting and the frame the map is built with: taken when the map is (re)built
+    for a language, then kept, so that neither the tiles switch on the map nor a new frame
+    rebuilds it (a new frame moves the built map). Built at the frame it is first handed, the
+    map has nothing to report after its first draw."""
+    built = st.session_state.get(Key.BASE_BUILT)
     if not (isinstance(built, tuple) and built[0] == lang):
-        built = (lang, bool(st.session_state.get(Key.TILES, True)))
-        st.session_state[Key.TILES_BUILT] = built
-    return bool(built[1])
+        built = (lang, bool(st.session_state.get(Key.TILES, True)), frame)
+        st.session_state[Key.BASE_BUILT] = built
+    return bool(built[1]), built[2]
 
 
 def forget_uploads() -> None:

@@ -120,6 +120,8 @@ def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch)
     monkeypatch.setattr(sys, "argv", ["app.py", "--stations", str(path)])
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert showing(at) == (6000, 6000)
+    at.session_state["table_open"] = True  # the table is built once its section is opened
+    at.run()
     captions = " ".join(c.value for c in at.caption)
     assert f"first {panels.TABLE_MAX_ROWS:,} of 6,000 stations" in captions
     box = at.text_input(key="station_pick")

@@ -281,3 +281,13 @@ def test_coverage_against_the_reports():
         }
     )
     assert panels.coverage(frame) == panels.Coverage(102, 2, 1, 100, 1)
+
+
+def test_markdown_tables_show_every_cell_as_text():
+    frame = pd.DataFrame({"a|b": ["x | y", "<b>z</b>"], "n": [1, 2]})
+    table = panels.md_table(frame)
+    lines = table.splitlines()
+    assert len(lines) == 4
+    assert lines[0] == "| a\\|b | n |"
+    assert "x \\| y" in lines[2]
+    assert "\\<b\\>z\\<\\/b\\>" in lines[3]

@@ -172,3 +172,14 @@ def markers_on_map(page) -> int:
 
 def wait_markers(page, expected: int, timeout: float = 30_000) -> None:
     page.wait_for_function(f"() => ({MARKERS_JS})() === {expected}", timeout=timeout)
+
+
+def open_table(page):
+    """Open the station table's section (it is built only when open) and return the table."""
+    table = page.locator('[data-testid="stDataFrame"]').last
+    if not table.count():
+        page.get_by_text(re.compile(r"^Table of the |^所显示的 ")).first.click()
+        wait_idle(page)
+    table.scroll_into_view_if_needed()
+    table.locator("table td").first.wait_for(state="attached")
+    return table

@@ -15,6 +15,7 @@ from dashboard.data import load_stations
 from tests.browser.harness import (
     MAP_FRAME,
     TILE_HOSTS,
+    open_table,
     showing,
     third_party,
     wait_idle,
@@ -32,10 +33,7 @@ def query_of(page) -> dict[str, list[str]]:
 
 
 def station_table(page):
-    table = page.locator('[data-testid="stDataFrame"]').last
-    table.scroll_into_view_if_needed()
-    table.locator("table td").first.wait_for(state="attached")
-    return table
+    return open_table(page)
 
 
 def table_ids(page) -> set[str]:

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.browser.conftest import Session
-from tests.browser.harness import MAP_FRAME, running_app, wait_idle, wait_markers
+from tests.browser.harness import MAP_FRAME, open_table, running_app, wait_idle, wait_markers
 from tests.helpers import csv_text, response, station, write
 from tests.matrix import FORMULAS, FREE_TEXT, HTML
 
@@ -172,9 +172,7 @@ def test_each_payload_in_tooltip_popup_and_panel(hostile, index):
 def test_table_and_responses_panel_show_payloads_literally(hostile):
     page = hostile.open()
     wait_idle(page)
-    table = page.locator('[data-testid="stDataFrame"]').last
-    table.scroll_into_view_if_needed()
-    table.locator("table td").first.wait_for(state="attached")
+    table = open_table(page)
     cells = table.evaluate(
         "e => Array.from(e.querySelectorAll('table td')).map(td => td.textContent)"
     )
