@@ -355,7 +355,18 @@ def sidebar_filters(
         format="YYYY-MM-DD",
         help=t("asof_help", lang),
     )
-    st.caption(panels.md_text(t("reports_marks", lang)))
+    # The two reports on the timeline: each button shows the map as of its publication day.
+    st.caption(t("reports_marks", lang))
+    for report in panels.REPORTS:
+        day = dt.date.fromisoformat(report.published)
+        st.button(
+            f"{report.title} ({long_date(day, lang)})",
+            key=f"asof_{report.published}",
+            on_click=page.set_as_of,
+            args=(day,),
+            help=t("report_day_help", lang, title=report.title, stations=report.stations),
+            width="stretch",
+        )
     back, forward = st.columns(2)
     back.button(
         t("month_back", lang),

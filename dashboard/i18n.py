@@ -161,10 +161,12 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "data_reviewed": ("data last reviewed {day}", "数据最近核查于 {day}"),
     "reports_marks": (
-        "The two reports: 110 Overseas (12 Sep 2022, 54 stations) and Patrol and Persuade "
-        "(5 Dec 2022, 102 stations in all).",
-        "两份报告：《海外110》（2022年9月12日，54 个服务站）和《巡逻与劝返》"
-        "（2022年12月5日，共 102 个服务站）。",
+        "Safeguard Defenders' reports: see the map as of the day each was published.",
+        "保护卫士的报告：查看每份报告发布当天的地图。",
+    ),
+    "report_day_help": (
+        "Set the as-of date to the day {title} was published ({stations} stations by then).",
+        "把截至日期设为《{title}》发布当天（当时共 {stations} 个服务站）。",
     ),
     "coverage": (
         "Safeguard Defenders reported {reported} stations in 53 countries. This data identifies "

@@ -162,6 +162,10 @@ def add_notice(notice: Msg) -> None:
     st.session_state[Key.NOTICES] = [*notices(), notice]
 
 
+def set_as_of(day: dt.date) -> None:
+    st.session_state["as_of"] = day
+
+
 def step_as_of(months: int, today: dt.date) -> None:
     st.session_state["as_of"] = history.step_month(st.session_state.get("as_of"), months, today)
 

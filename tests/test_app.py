@@ -211,3 +211,13 @@ def test_both_charts_follow_the_view_with_whole_numbers():
     legend = per_year["spec"]["encoding"]["color"]
     assert legend["legend"]["labelLimit"] == 0  # never clipped
     assert len(set(legend["scale"]["range"])) == len(legend["scale"]["domain"])
+
+
+def test_report_buttons_show_the_map_as_of_each_report():
+    at = start()
+    next(b for b in at.button if b.label.startswith("110 Overseas")).click().run()
+    assert at.query_params["asof"] in ("2022-09-12", ["2022-09-12"])
+    heading = " ".join(m.value for m in at.markdown)
+    assert "As of 12 September 2022" in heading
+    next(b for b in at.button if b.label.startswith("Patrol and Persuade")).click().run()
+    assert at.query_params["asof"] in ("2022-12-05", ["2022-12-05"])
