@@ -90,7 +90,7 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
 assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
 
-CHUNKED_ABOVE = 20_000
+CHUNKED_ABOVE = 250_000
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
 
@@ -398,7 +398,6 @@ if (window.stCountryLayers) { window.stCountryLayers.update({{ this.data|tojson 
 _STATION_JS = """(function() {
   var styles = %(styles)s;
   var words = %(words)s;
-  var rows = %(rows)s;
   var group = L.markerClusterGroup(%(options)s);
   var icons = {};
   function icon(style, approx) {
@@ -441,9 +440,14 @@ _STATION_JS = """(function() {
   function onClick() {
     if (!this.getPopup()) { this.bindPopup(popup(this.options.row)); this.openPopup(); }
   }
-  var markers = new Array(rows.length);
-  for (var i = 0; i < rows.length; i++) {
-    var r = rows[i];
+  // The rows travel column by column, each text column as codes into its table of distinct
+  // values (names, cities, countries and dates repeat); a marker keeps its row as an array.
+  var data = %(rows)s, n = data.id.length;
+  function text(k, i) { var c = data.c[k][i]; return c < 0 ? '' : data.t[k][c]; }
+  var markers = new Array(n);
+  for (var i = 0; i < n; i++) {
+    var r = [data.id[i], data.lat[i], data.lon[i], data.s[i], data.a[i],
+      text(0, i), text(1, i), text(2, i), text(3, i), text(4, i)];
     var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
     m.on('click', onClick);
     markers[i] = m;
@@ -533,7 +537,7 @@ var {{ this.get_name() }} = {{ this.body }};
     @property
     def rows(self) -> list[list]:
         """The rows as the browser receives them."""
-        return list(json.loads(self.rows_json))
+        return rows_from_columns(json.loads(self.rows_json))
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]
         # As MacroElement.render, without compiling megabytes of data as a Jinja template.
@@ -542,68 +546,65 @@ var {{ this.get_name() }} = {{ this.body }};
         root.script.add_child(_RawScript(str(script)), name=self.get_name())
 
 
-def _texts(column: pd.Series) -> list[str]:
-    return ["" if v is None or v is pd.NA else str(v) for v in column.astype(object).tolist()]
-
-
 _STYLE_INDEX = {status: i for i, status in enumerate(STATUS_STYLES)}
 _UNKNOWN_INDEX = len(STATUS_STYLES)
-# The JSON of each station's row, made once per shared table (see `station_rows_json`).
-_ROW_JSON: dict[int, tuple[pd.DataFrame, pd.Series]] = {}
+TEXT_COLUMNS = ("name", "city", "country", "status_date", "first_reported_by")
+# The payload of a whole shared table, made once (see `station_rows_json`).
+_WHOLE: dict[int, tuple[pd.DataFrame, str]] = {}
 
 
-def _row_json(stations: pd.DataFrame) -> pd.Series:
-    rows = station_rows(stations, _STYLE_INDEX, _UNKNOWN_INDEX)
-    return pd.Series([_js_json(row) for row in rows], index=stations.index, dtype=object)
-
-
-def _rows_of(stations: pd.DataFrame, base: pd.DataFrame) -> bool:
-    """Whether `stations` are rows of `base` with the values the map shows unchanged (an as-of
-    day changes statuses and their dates)."""
-    if not stations.index.isin(base.index).all():
-        return False
-    same = base.loc[stations.index]
-    return all(stations[c].equals(same[c]) for c in ("status", "status_date", "latitude"))
+def station_columns(stations: pd.DataFrame) -> dict[str, list]:
+    """What the browser needs per station, column by column: id, coordinates, style index,
+    approximate flag, and each text column as codes (-1: empty) into its distinct values."""
+    styles = stations["status"].astype(object).map(_STYLE_INDEX).fillna(_UNKNOWN_INDEX)
+    tables, codes = [], []
+    for column in TEXT_COLUMNS:
+        found, distinct = pd.factorize(stations[column], use_na_sentinel=True)
+        codes.append(found.tolist())
+        tables.append([str(v) for v in distinct])
+    return {
+        "id": [str(v) for v in stations["station_id"].tolist()],
+        "lat": stations["latitude"].astype(float).round(5).tolist(),
+        "lon": stations["longitude"].astype(float).round(5).tolist(),
+        "s": styles.astype(int).tolist(),
+        "a": (stations["location_precision"] == "country").fillna(False).astype(int).tolist(),
+        "t": tables,
+        "c": codes,
+    }
 
 
 def station_rows_json(stations: pd.DataFrame, base: pd.DataFrame | None = None) -> str:
-    """The stations' rows as one JSON array for the page.
-
-    `base`: the shared table these rows were selected from, unchanged (filters select rows and
-    change no value): each row's JSON is then made once per table and reused by every view and
-    session; a filter change only joins the strings of the rows it keeps.
-    """
-    if base is None or not _rows_of(stations, base):
-        return _js_json(station_rows(stations, _STYLE_INDEX, _UNKNOWN_INDEX))
-    cached = _ROW_JSON.get(id(base))
-    if cached is None or cached[0] is not base:
-        if len(_ROW_JSON) >= 8:
-            _ROW_JSON.clear()
-        cached = (base, _row_json(base))
-        _ROW_JSON[id(base)] = cached
-    return "[" + ",".join(cached[1].loc[stations.index].tolist()) + "]"
+    """The stations' payload as JSON for the page. `base`: the shared table the view was
+    selected from; when the view is that whole table (no filter), its payload is made once
+    and reused by every session."""
+    if base is not None and stations is base:
+        cached = _WHOLE.get(id(base))
+        if cached is None or cached[0] is not base:
+            if len(_WHOLE) >= 8:
+                _WHOLE.clear()
+            cached = (base, _js_json(station_columns(base)))
+            _WHOLE[id(base)] = cached
+        return cached[1]
+    return _js_json(station_columns(stations))
 
 
-def station_rows(stations: pd.DataFrame, index: dict[str, int], unknown: int) -> list[list]:
-    """The compact per-station arrays the browser needs (id, lat, lon, style, approx, text...)."""
-    styles = [index.get(v, unknown) for v in _texts(stations["status"])]
-    approx = [1 if v == "country" else 0 for v in _texts(stations["location_precision"])]
+def rows_from_columns(columns: dict[str, list]) -> list[list]:
+    """The per-station rows the browser builds from the payload (for tests and reading)."""
+
+    def text(k: int, i: int) -> str:
+        code = columns["c"][k][i]
+        return "" if code < 0 else columns["t"][k][code]
+
     return [
-        list(row)
-        for row in zip(
-            _texts(stations["station_id"]),
-            stations["latitude"].astype(float).round(5).tolist(),
-            stations["longitude"].astype(float).round(5).tolist(),
-            styles,
-            approx,
-            _texts(stations["name"]),
-            _texts(stations["city"]),
-            _texts(stations["country"]),
-            _texts(stations["status_date"]),
-            _texts(stations["first_reported_by"]),
-            strict=True,
-        )
-    ]
+        [columns["id"][i], columns["lat"][i], columns["lon"][i], columns["s"][i],
+         columns["a"][i], *(text(k, i) for k in range(len(TEXT_COLUMNS)))]
+        for i in range(len(columns["id"]))
+    ]  # fmt: skip
+
+
+def station_rows(stations: pd.DataFrame) -> list[list]:
+    """The compact per-station arrays (id, lat, lon, style, approx, text...)."""
+    return rows_from_columns(station_columns(stations))
 
 
 class _Highlight(MacroElement):

@@ -90,10 +90,10 @@ def test_legend_names_every_status_in_words():
 def test_data_reaches_the_page_only_as_json(stations, payload):
     hostile = stations.head(3).assign(name=payload, city=payload, first_reported_by=payload)
     html = build_map(hostile).get_root().render()
-    found = re.search(r"var rows = (\[.*?\]);\n", html)
-    rows = json.loads(found.group(1))
+    found = re.search(r"var data = (\{.*?\}), n = ", html)
+    rows = maps.rows_from_columns(json.loads(found.group(1)))
     assert {r[5] for r in rows} == {payload}
-    # Outside that one JSON array (HTML-safe: no raw <, >, &), the payload appears nowhere.
+    # Outside that one JSON object (HTML-safe: no raw <, >, &), the payload appears nowhere.
     assert "<" not in found.group(1)
     rest = html[: found.start()] + html[found.end() :]
     assert "alert(" not in rest
@@ -205,12 +205,19 @@ def test_an_empty_view_has_no_country_classes(stations):
     assert data == {"counts": {}, "tiers": {}, "classes": []}
 
 
-def test_rows_made_once_per_table_equal_rows_made_for_the_view(stations):
-    subset = stations.loc[stations["country_code"].isin(["NL", "IT", "CA"])]
-    direct = maps.station_rows_json(subset)
-    assert maps.station_rows_json(subset, base=stations) == direct
-    assert maps.station_rows_json(subset, base=stations) == direct  # from the cache
-    assert maps.station_rows_json(stations, base=stations) == maps.station_rows_json(stations)
-    # Rows that are not the table's own (changed by an as-of day) are made directly.
-    changed = subset.assign(status="closed")
-    assert maps.station_rows_json(changed, base=stations) == maps.station_rows_json(changed)
+def test_the_whole_tables_payload_is_made_once_and_equals_a_fresh_one(stations):
+    first = maps.station_rows_json(stations, base=stations)
+    assert maps.station_rows_json(stations, base=stations) is first  # reused
+    assert first == maps.station_rows_json(stations)
+    subset = stations.loc[stations["country_code"] == "NL"]
+    assert maps.station_rows_json(subset, base=stations) == maps.station_rows_json(subset)
+
+
+def test_payload_codes_repeated_texts_once_and_reads_back_row_by_row(stations):
+    columns = maps.station_columns(stations)
+    countries = columns["t"][maps.TEXT_COLUMNS.index("country")]
+    assert sorted(countries) == sorted(set(stations["country"]))
+    rows = maps.rows_from_columns(columns)
+    assert [r[0] for r in rows] == list(stations["station_id"])
+    assert [r[7] for r in rows] == list(stations["country"])
+    assert [r[5] for r in rows] == list(stations["name"])
