@@ -701,17 +701,22 @@ def station_table(view: View) -> None:
 def about(view: View, filters: Filters) -> None:
     """How the data was made, what it covers, and how to cite this view."""
     lang = view.lang
-    with st.expander(t("about", lang)):
-        st.markdown(panels.md_text(t("method", lang)))
-        coverage_line(view)
-        version = t("version", lang, reviewed=DATA_REVIEWED, commit=(git_commit() or "-")[:12])
-        st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
-        query = urlencode(to_query(filters, display=page.current_display()))
-        base = (st.context.url or "").split("?", 1)[0]
-        link = f"{base}?{query}" if base and query else base or None
-        cite = export.citation(query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link)
-        st.markdown(f"**{panels.md_text(t('cite', lang))}**")
-        st.text(cite)
+    # Built only when opened, like the table.
+    box = st.expander(t("about", lang), key="about_open", on_change="rerun")
+    if box.open:
+        with box:
+            st.markdown(panels.md_text(t("method", lang)))
+            coverage_line(view)
+            version = t("version", lang, reviewed=DATA_REVIEWED, commit=(git_commit() or "-")[:12])
+            st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
+            query = urlencode(to_query(filters, display=page.current_display()))
+            base = (st.context.url or "").split("?", 1)[0]
+            link = f"{base}?{query}" if base and query else base or None
+            cite = export.citation(
+                query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link
+            )
+            st.markdown(f"**{panels.md_text(t('cite', lang))}**")
+            st.text(cite)
     st.caption(t("footer", lang))
 
 

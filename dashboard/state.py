@@ -271,7 +271,8 @@ def base_map(lang: str, frame: MapFrame) -> tuple[bool, MapFrame]:
     """The tiles setting and the frame the map is built with: taken when the map is (re)built
     for a language, then kept, so that neither the tiles switch on the map nor a new frame
     rebuilds it (a new frame moves the built map). Built at the frame it is first handed, the
-    map has nothing to report after its first draw."""
+    map has nothing to report after its first draw. (The map object itself is made anew each
+    run: streamlit-folium adds each run's station layer to it.)"""
     built = st.session_state.get(Key.BASE_BUILT)
     if not (isinstance(built, tuple) and built[0] == lang):
         built = (lang, bool(st.session_state.get(Key.TILES, True)), frame)
