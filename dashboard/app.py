@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ from dashboard import state as page
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
     EARLIEST_AS_OF,
+    FILTERS,
     Filters,
     apply_filters,
     country_counts,
@@ -318,34 +320,26 @@ def sidebar_filters(
 ) -> None:
     """The filter widgets; each one's key is its field of `Filters` (see dashboard/state.py)."""
     st.header(t("filters", lang))
-    st.multiselect(
-        t("country", lang),
-        options=sorted(view_names.index, key=lambda c: str(view_names[c])),
-        format_func=lambda c: f"{view_names[c]} ({counts.get(c, 0)})",
-        key="countries",
-        placeholder=t("choose_options", lang),
-    )
-    st.multiselect(
-        t("status", lang),
-        options=list(STATUS_DEFINITIONS),
-        format_func=lambda s: status_label(s, lang),
-        key="statuses",
-        placeholder=t("choose_options", lang),
-    )
-    st.multiselect(
-        t("bureau", lang),
-        list(BUREAU_DEFINITIONS),
-        format_func=lambda b: bureau_label(b, lang),
-        key="bureaus",
-        placeholder=t("choose_options", lang),
-    )
-    st.multiselect(
-        t("response_types", lang),
-        options=list(RESPONSE_TYPE_DEFINITIONS),
-        format_func=lambda r: response_label(r, lang),
-        key="response_types",
-        placeholder=t("choose_options", lang),
-    )
+    # The list filters, in their declared order (filters.FILTERS): options and their words.
+    choices: dict[str, tuple[list[str], Callable[[str], str]]] = {
+        "countries": (
+            sorted(view_names.index, key=lambda c: str(view_names[c])),
+            lambda c: f"{view_names[c]} ({counts.get(c, 0)})",
+        ),
+        "statuses": (list(STATUS_DEFINITIONS), lambda s: status_label(s, lang)),
+        "bureaus": (list(BUREAU_DEFINITIONS), lambda b: bureau_label(b, lang)),
+        "response_types": (list(RESPONSE_TYPE_DEFINITIONS), lambda r: response_label(r, lang)),
+    }
+    for spec in FILTERS:
+        if spec.kind == "choices":
+            options, words = choices[spec.field]
+            st.multiselect(
+                t(spec.label, lang),
+                options=options,
+                format_func=words,
+                key=spec.field,
+                placeholder=t("choose_options", lang),
+            )
     st.select_slider(t("months", lang), options=months, key=page.Key.MONTHS)
     st.date_input(
         t("asof", lang),
