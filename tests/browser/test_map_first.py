@@ -224,3 +224,28 @@ def test_embed_mode_works_with_view_parameters(session):
     assert page.get_by_text(re.compile(r"Showing 2 of \d+ stations")).is_visible()
     assert page.locator('[data-testid="stAlert"]').count() == 0  # no "unknown parameter"
     assert query_of(page)["embed"] == ["true"]
+
+
+def test_charts_follow_a_filter_in_whole_numbers(session):
+    page = session.open("?country=NL")
+    wait_idle(page)
+    page.get_by_role("tab", name="Charts").click()
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(1).locator("svg").wait_for()
+    labels = [
+        chart.evaluate(
+            "e => Array.from(e.querySelectorAll('[aria-roledescription]'))"
+            ".map(x => x.getAttribute('aria-label') || '')"
+        )
+        for chart in (charts.nth(0), charts.nth(1))
+    ]
+    # Stations per country: one bar, the Netherlands, with its two stations.
+    bars = [x for x in labels[0] if x.startswith("stations:")]
+    assert bars == ["stations: 2; country: Netherlands"]
+    # Responses per year: the view's responses, every bar a whole number.
+    dutch = STATIONS.loc[STATIONS["country_code"] == "NL"]
+    counts = [re.search(r"responses: (\d+(?:\.\d+)?)", x) for x in labels[1]]
+    counts = [float(m.group(1)) for m in counts if m]
+    assert counts
+    assert all(c == int(c) for c in counts)
+    assert sum(counts) == len(panels.view_responses(RESPONSES, dutch))
