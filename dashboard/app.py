@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
-from dashboard import assets, export, geocode, history, maps, panels, places, sources
+from dashboard import assets, export, history, lookups, maps, panels, places, sources
 from dashboard import state as page
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
@@ -95,13 +95,15 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def find_place(name: str, origin: str, _stations: pd.DataFrame) -> places.Place | Msg:
-    """A place by name, once per name and data. Unknown names are looked up online
-    (OpenStreetMap's Nominatim) unless DASHBOARD_OFFLINE=1."""
-    offline = os.environ.get("DASHBOARD_OFFLINE", "") not in ("", "0")
-    online = None if offline else geocode.NominatimGeocoder(timeout=3)
-    return places.resolve_place(name, _stations, online=online)
+def find_place(name: str, stations: pd.DataFrame) -> places.Place | Msg:
+    """A place by name: the data's cities, the offline gazetteer, then one server-wide,
+    rate-limited and cached look-up service (dashboard/lookups.py; off with
+    DASHBOARD_OFFLINE=1, pointed elsewhere with DASHBOARD_NOMINATIM_URL)."""
+    service = lookups.shared()
+    ctx = get_script_run_ctx()
+    session = ctx.session_id if ctx else "-"
+    online = None if service is None else (lambda query: service.find(query.city, session))
+    return places.resolve_place(name, stations, online=online)
 
 
 @st.cache_resource(show_spinner=False)
@@ -248,7 +250,7 @@ def make_view(
     place = None
     if filters.near:
         with st.spinner(t("looking_up", lang)):
-            found = find_place(filters.near, data.stations_origin, stations)
+            found = find_place(filters.near, stations)
         if isinstance(found, Msg):
             st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
         else:

@@ -385,9 +385,16 @@ _UI: dict[str, tuple[str, str]] = {
         "{name} is not a city of the data or of the offline gazetteer.",
         "{name} 既不是数据中的城市，也不在离线地名库中。",
     ),
-    "place_failed": (
-        "{name} could not be looked up: {why}. Offline, choose a city of the data.",
-        "无法查找 {name}：{why}。离线时请选择数据中的城市。",
+    "place_lookup_failed": (
+        "{name} could not be looked up just now: the place service did not answer. Try again "
+        "later, or choose a city of the data.",
+        "暂时无法查找 {name}：地名服务没有回应。请稍后再试，或选择数据中的城市。",
+    ),
+    "place_cap": (
+        "{name} was not looked up: this session has used its place look-ups (the place service "
+        "allows few per reader). Choose a city of the data, or reload the page later.",
+        "没有查找 {name}：本次会话的地名查找次数已用完（地名服务对每位读者的次数有限）。"
+        "请选择数据中的城市，或稍后重新加载页面。",
     ),
     "place_not_found": ("No place called {name} was found.", "没有找到名为 {name} 的地点。"),
 }

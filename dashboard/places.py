@@ -16,6 +16,7 @@ from geopy.distance import great_circle
 
 from dashboard.geocode import GeocodeFailure, Location, Query, gazetteer
 from dashboard.i18n import Msg, msg
+from dashboard.lookups import LookupRefused
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
@@ -34,7 +35,9 @@ def resolve_place(
     stations: pd.DataFrame,
     online: Callable[[Query], Location | None] | None = None,
 ) -> Place | Msg:
-    """The place called `name`, or a message saying why it could not be found."""
+    """The place called `name`, or a message saying why it could not be found. `online` may
+    raise GeocodeFailure or `lookups.LookupRefused`: the message then says so in plain words
+    (the technical detail is logged where the failure happened)."""
     wanted = " ".join(name.split()).casefold()
     if not wanted:
         return msg("no_place")
@@ -55,8 +58,10 @@ def resolve_place(
         return msg("place_offline", name=repr(name.strip()))
     try:
         found = online(Query("", name.strip(), "", ""))
-    except GeocodeFailure as exc:
-        return msg("place_failed", name=repr(name.strip()), why=str(exc))
+    except GeocodeFailure:
+        return msg("place_lookup_failed", name=repr(name.strip()))
+    except LookupRefused as refused:
+        return msg(refused.key, name=repr(name.strip()))
     if found is None:
         return msg("place_not_found", name=repr(name.strip()))
     return Place(name.strip(), found.latitude, found.longitude, "online")

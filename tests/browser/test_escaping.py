@@ -179,9 +179,17 @@ def test_table_and_responses_panel_show_payloads_literally(hostile):
     for payload in (PAYLOAD, *HTML):
         assert payload in cells
     page.get_by_role("tab", name="Government responses").click()
-    page.locator('[data-testid="stExpander"]').first.click()
-    texts = " ".join(panel_texts(page))
-    assert PAYLOAD in texts
+    wait_idle(page)
+    # The tab is built when opened: wait for its first country, then open it.
+    country = page.locator('[role="tabpanel"] [data-testid="stExpander"]').first
+    country.wait_for()
+    country.click()
+    page.wait_for_function(
+        "p => Array.from(document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]'))"
+        ".some(e => e.innerText.includes(p))",
+        arg=PAYLOAD,
+        timeout=30_000,
+    )
     assert_nothing_ran(hostile)
 
 
