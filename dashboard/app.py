@@ -61,6 +61,7 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 175px) !import
 .st-key-side { max-height: calc(100vh - 175px); min-height: 380px; overflow-y: auto;
   padding-right: 0.25rem; }
 .st-phone-cue { margin: 0; font-size: 0.95rem; }
+.st-key-side h2 { font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] h1 { white-space: normal; font-size: 1.15rem; }
   iframe[title="streamlit_folium.st_folium"] { height: 60vh !important; min-height: 300px; }
@@ -579,7 +580,8 @@ def coverage_line(view: View) -> None:
 
 def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
     code = str(record["status"])
-    st.markdown(f"#### {panels.md_text(record['name'])}")
+    # h2 under the page's h1 (headings in order), sized for the side panel by PAGE_CSS.
+    st.markdown(f"## {panels.md_text(record['name'])}")
     st.button(t("clear_station", lang), on_click=page.select_station, args=(None,))
     meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
     st.markdown(
