@@ -436,6 +436,12 @@ _STATION_JS = """(function() {
     if (r[4] === 1) { line(pop, 'em', words.approx); }
     return pop;
   }
+  // A marker on the map is named for screen readers by its place and status, e.g.
+  // "Rotterdam, Netherlands: Said to be closed" (its letter alone says little).
+  function named() {
+    var r = this.options.row, el = this.getElement();
+    if (el) { el.setAttribute('aria-label', place(r) + ': ' + styles[r[3]][2]); }
+  }
   // The popup is built on the first click, before the map's own click handler reads it.
   function onClick() {
     if (!this.getPopup()) { this.bindPopup(popup(this.options.row)); this.openPopup(); }
@@ -450,6 +456,7 @@ _STATION_JS = """(function() {
       text(0, i), text(1, i), text(2, i), text(3, i), text(4, i)];
     var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
     m.on('click', onClick);
+    m.on('add', named);
     markers[i] = m;
   }
   // Tooltips too are made on first use, for the marker under the pointer or keyboard focus.

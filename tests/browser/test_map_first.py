@@ -253,3 +253,17 @@ def test_charts_follow_a_filter_in_whole_numbers(session):
     assert counts
     assert all(c == int(c) for c in counts)
     assert sum(counts) == len(panels.view_responses(RESPONSES, dutch))
+
+
+def test_each_marker_is_named_by_its_place_and_status(session):
+    page = session.open("?country=IE")
+    wait_idle(page)
+    wait_markers(page, 1)
+    marker = page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first
+    row = STATIONS.loc[STATIONS["country_code"] == "IE"].iloc[0]
+    status = {"closed": "Said to be closed"}.get(row["status"])
+    label = marker.get_attribute("aria-label")
+    assert label.startswith(f"{row['city']}, Ireland: ")
+    if status:
+        assert label.endswith(status)
+    assert marker.get_attribute("role") == "button"
