@@ -437,7 +437,7 @@ _STATION_JS = """(function() {
     return pop;
   }
   // A marker on the map is named for screen readers by its place and status, e.g.
-  // "Rotterdam, Netherlands: Said to be closed" (its letter alone says little).
+  // "Rotterdam, Netherlands: " and the status in words (its letter alone says little).
   function named() {
     var r = this.options.row, el = this.getElement();
     if (el) { el.setAttribute('aria-label', place(r) + ': ' + styles[r[3]][2]); }
