@@ -162,8 +162,10 @@ def test_as_of_heading_and_month_steps_keep_the_frame(session):
     page.wait_for_timeout(800)  # a re-fit would have moved the map by now
     after = page.evaluate(MAP_STATE)
     assert after["zoom"] == before["zoom"]
-    assert abs(after["lat"] - before["lat"]) < 1e-6
-    assert abs(after["lng"] - before["lng"]) < 1e-6
+    # Within two screen pixels (a resize of the frame may nudge Leaflet's centre that much).
+    two_pixels = 2 * 360 / (256 * 2 ** before["zoom"])
+    assert abs(after["lat"] - before["lat"]) < two_pixels
+    assert abs(after["lng"] - before["lng"]) < two_pixels
 
 
 def test_coverage_line_states_the_reports_and_links_them(session):
