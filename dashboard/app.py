@@ -635,31 +635,30 @@ def downloads(view: View) -> None:
     shows. Files are made only when a button is clicked."""
     lang, today, filters = view.lang, view.today, view.filters
     n, m = len(view.stations), len(view.view_responses)
-    one, two, three = st.columns(3)
-    one.download_button(
-        t("download_csv", lang, stations=plural("n_stations", n, lang)),
-        data=lambda: export.to_csv_bytes(view.stations),
-        file_name=export.export_filename(filters, today),
-        mime="text/csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    two.download_button(
-        t("download_geojson", lang, stations=plural("n_stations", n, lang)),
-        data=lambda: export.to_geojson_bytes(view.stations),
-        file_name=export.export_filename(filters, today, extension="geojson"),
-        mime="application/geo+json",
-        on_click="ignore",
-        width="stretch",
-    )
-    three.download_button(
-        t("download_responses", lang, responses=plural("n_responses", m, lang)),
-        data=lambda: export.to_csv_bytes(view.view_responses),
-        file_name=export.export_filename(filters, today, what="police-station-responses"),
-        mime="text/csv",
-        on_click="ignore",
-        width="stretch",
-    )
+    files = [
+        (
+            t("download_csv", lang, stations=plural("n_stations", n, lang)),
+            lambda: export.to_csv_bytes(view.stations),
+            export.export_filename(filters, today),
+            "text/csv",
+        ),
+        (
+            t("download_geojson", lang, stations=plural("n_stations", n, lang)),
+            lambda: export.to_geojson_bytes(view.stations),
+            export.export_filename(filters, today, extension="geojson"),
+            "application/geo+json",
+        ),
+        (
+            t("download_responses", lang, responses=plural("n_responses", m, lang)),
+            lambda: export.to_csv_bytes(view.view_responses),
+            export.export_filename(filters, today, what="police-station-responses"),
+            "text/csv",
+        ),
+    ]
+    for column, (label, made, name, mime) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            label, data=made, file_name=name, mime=mime, on_click="ignore", width="stretch"
+        )
 
 
 def table(view: View) -> None:
