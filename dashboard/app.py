@@ -56,7 +56,7 @@ PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 3.6rem 1rem 2rem; max-width: none; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.45rem; line-height: 1.25;
   padding: 0.1rem 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 175px) !important;
+iframe[data-testid="stCustomComponentV1"] { height: calc(100vh - 175px) !important;
   min-height: 380px; }
 .st-key-side { max-height: calc(100vh - 175px); min-height: 380px; overflow-y: auto;
   padding-right: 0.25rem; }
@@ -64,7 +64,7 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 175px) !import
 .st-key-side h2 { font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] h1 { white-space: normal; font-size: 1.15rem; }
-  iframe[title="streamlit_folium.st_folium"] { height: 60vh !important; min-height: 300px; }
+  iframe[data-testid="stCustomComponentV1"] { height: 60vh !important; min-height: 300px; }
   .st-key-side { max-height: none; min-height: 0; overflow: visible; }
 }
 @media (min-width: 641px) { .st-phone-cue { display: none; } }

@@ -81,5 +81,5 @@ CLUSTER_CSS = [
     ("markercluster_default_css", url(f"{VENDOR}/markercluster/MarkerCluster.Default.css")),
 ]
 COUNTRIES_URL = url("countries.geojson")
-MAP_JS = [("st_map_folds", url("web/map_folds.js"))]
+MAP_JS = [("st_map_js", url("web/map.js"))]
 MAP_CSS = [("st_map_css", url("web/map.css"))]

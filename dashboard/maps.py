@@ -7,7 +7,6 @@ such as `<img src=x onerror=alert(1)>` or `${alert(1)}` show as text and run not
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -91,6 +90,8 @@ UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
 assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
 
 CHUNKED_ABOVE = 250_000
+# How a list of places is joined in each language (a punctuation mark, not a message).
+LIST_COMMA = {"en": ", ", "zh": "、"}
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
 
@@ -105,31 +106,12 @@ class _Assets(JSCSSMixin, MacroElement):
 
 
 class _Outlines(MacroElement):
-    """Country outlines fetched from our server into a pane beneath the tiles."""
+    """Country outlines fetched from our server into a pane beneath the tiles (`stOutlines`)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function(map) {
-  map.createPane('outlines');
-  map.getPane('outlines').style.zIndex = 150;
-  // Shared with the country layers, which shade the same outlines. Fetched once the stations
-  // are drawn (they come first), or after a short wait when there are none to draw.
-  map._stShapes = new Promise(function(resolve) {
-    var started = false;
-    function load() {
-      if (started) { return; }
-      started = true;
-      resolve(fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }));
-    }
-    window.stStationsDrawn = load;
-    setTimeout(load, 1500);
-  });
-  map._stShapes.then(function(data) {
-    L.geoJSON(data, {pane: 'outlines', interactive: false,
-      style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
-  }).catch(function(err) { console.warn('country outlines not loaded', err); });
-})({{ this._parent.get_name() }});
+stOutlines({{ this._parent.get_name() }}, {{ this.url|tojson }});
 {% endmacro %}
 """
     )
@@ -140,60 +122,45 @@ class _Outlines(MacroElement):
         self.url = url
 
 
-class _Folds(MacroElement):
-    """The map's key and its layer choices, folded into two small buttons (top right), and
-    the tile layer: made always, added only when tiles are allowed (no request otherwise)."""
+def status_styles(lang: str) -> list[list[str]]:
+    """Per status style index: colour, letter, label in `lang`, letter colour (the last: other)."""
+    styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
+    labels = [status_label(code, lang) for code in STATUS_STYLES] + [UNKNOWN_STYLE.label]
+    return [[s.colour, s.letter, label, s.ink] for s, label in zip(styles, labels, strict=True)]
+
+
+class _Controls(MacroElement):
+    """The map's label, its key and its layer choices folded into two small buttons (top
+    right), and the tile layer: made always, added only when tiles are allowed (`stControls`)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function(map) {
-  map._stKey = stFold(map, {label: {{ this.words.key|tojson }}, id: 'st-key'});
-  map._stKey.panel.innerHTML = {{ this.legend|tojson }};
-  map._stLayers = stFold(map, {label: {{ this.words.layers|tojson }}, id: 'st-layers'});
-  var tiles = L.tileLayer({{ this.tile_url|tojson }}, {maxZoom: {{ this.max_zoom }},
-    attribution: {{ this.attribution|tojson }}});
-  // streamlit-folium reports overlays that carry wmsParams: the app learns of the switch.
-  tiles.wmsParams = {layers: {{ this.tiles_id|tojson }}};
-  map._stTiles = tiles;
-  if ({{ this.tiles|tojson }}) {
-    tiles.addTo(map);
-    var shared = window.__GLOBAL_DATA__;
-    if (shared && shared.selected_layers) {
-      shared.selected_layers[tiles._url + ',' + {{ this.tiles_id|tojson }}] =
-        {name: {{ this.tiles_id|tojson }}, url: tiles._url};
-    }
-  }
-})({{ this._parent.get_name() }});
+stControls({{ this._parent.get_name() }}, {{ this.options|tojson }});
 {% endmacro %}
 """
     )
 
     def __init__(self, tiles: bool, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
-        self._name = "Folds"
-        self.tiles = tiles
-        self.tiles_id = TILES_LAYER_ID
-        self.tile_url = TILE_URL
-        self.max_zoom = MAX_ZOOM
-        self.attribution = TILE_ATTRIBUTION
-        self.words = {"key": t("map_key", lang), "layers": t("map_layers", lang)}
-        rows = [
-            f'<div><span class="st-mark" style="background:{s.colour};color:{s.ink}">'
-            f"{s.letter}</span>"
-            f"{html.escape(status_label(code, lang))}</div>"
-            for code, s in STATUS_STYLES.items()
-        ]
-        rows.append(
-            '<div class="st-approx"><span class="st-mark" style="background:#9ca3af;'
-            'color:#000">≈</span>'
-            f"{html.escape(t('legend_approx', lang))}</div>"
-        )
-        self.legend = (
-            f'<div class="st-legend"><strong>{html.escape(t("legend_status", lang))}</strong>'
-            + "".join(rows)
-            + "</div>"
-        )
+        self._name = "Controls"
+        self.options = {
+            "tiles": tiles,
+            "tilesId": TILES_LAYER_ID,
+            "tileUrl": TILE_URL,
+            "maxZoom": MAX_ZOOM,
+            "attribution": TILE_ATTRIBUTION,
+            "styles": status_styles(lang)[: len(STATUS_STYLES)],
+            "words": {
+                "map": t("map_label", lang),
+                "key": t("map_key", lang),
+                "layers": t("map_layers", lang),
+                "status": t("legend_status", lang),
+                "approx": t("legend_approx", lang),
+                "zoomIn": t("zoom_in", lang),
+                "zoomOut": t("zoom_out", lang),
+            },
+        }
 
 
 # Sequential blues for station counts; a strong-to-weak ramp for response tiers, with a number
@@ -228,126 +195,13 @@ def class_label(low: int, high: int | None) -> str:
 
 class _CountryLayers(MacroElement):
     """Two shadings of the offline outlines, in the layer control: stations per country, and the
-    strongest government response so far. The station layer sends each view's figures."""
+    strongest government response so far (`stCountryLayers`). The station layer sends each
+    view's figures."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function(map) {
-  var words = {{ this.words|tojson }};
-  var tiers = {{ this.tiers|tojson }};
-  var countColours = {{ this.count_colours|tojson }};
-  map.createPane('countries');
-  map.getPane('countries').style.zIndex = 350;
-  map.createPane('countryLabels');
-  map.getPane('countryLabels').style.zIndex = 360;
-  map.getPane('countryLabels').style.pointerEvents = 'none';
-  // One shading at a time: radio buttons, with "no shading" first and chosen at the start.
-  var groups = {none: L.layerGroup(), count: L.layerGroup(), tier: L.layerGroup()};
-  var choices = {};
-  choices[words.none] = groups.none;
-  choices[words.count] = groups.count;
-  choices[words.tier] = groups.tier;
-  groups.none.addTo(map);
-  var overlays = {};
-  overlays[words.tiles] = map._stTiles;
-  var control = L.control.layers(choices, overlays, {collapsed: false});
-  control.addTo(map);
-  map._stLayers.panel.appendChild(control.getContainer());
-  var shapes = null, data = null, shownLegend = null, current = 'none';
-  function text(tag, value, cls) {
-    var el = document.createElement(tag);
-    el.textContent = value;
-    if (cls) { el.className = cls; }
-    return el;
-  }
-  function countClass(n) {
-    var found = 0;
-    data.classes.forEach(function(c, i) { if (n >= c[0]) { found = i; } });
-    return found;
-  }
-  function legend(kind) {
-      var div = L.DomUtil.create('div', 'st-legend');
-      div.appendChild(text('strong', kind === 'count' ? words.countTitle : words.tierTitle));
-      var rows = kind === 'count'
-        ? data.classes.map(function(c, i) { return [countColours[i], '', c[2], '#000']; })
-        : tiers.map(function(x, i) { return [x[1], String(i + 1), x[2], x[3]]; });
-      rows.forEach(function(row) {
-        var line = document.createElement('div');
-        var swatch = text('span', row[1], 'st-swatch');
-        swatch.style.background = row[0];
-        swatch.style.color = row[3];
-        line.appendChild(swatch);
-        line.appendChild(document.createTextNode(row[2]));
-        div.appendChild(line);
-      });
-      return div;
-  }
-  function tierIndex(code) {
-    for (var i = 0; i < tiers.length; i++) { if (tiers[i][0] === code) { return i; } }
-    return tiers.length - 1;
-  }
-  function draw(kind) {
-    var group = groups[kind];
-    group.clearLayers();
-    var shown = function(f) { return data.counts[f.properties.iso_a2] !== undefined; };
-    group.addLayer(L.geoJSON(shapes, {pane: 'countries', filter: shown,
-      style: function(f) {
-        var iso = f.properties.iso_a2;
-        var fill = kind === 'count' ? countColours[countClass(data.counts[iso])]
-          : tiers[tierIndex(data.tiers[iso])][1];
-        return {color: '#374151', weight: 0.8, fillColor: fill, fillOpacity: 0.8};
-      },
-      onEachFeature: function(f, layer) {
-        var iso = f.properties.iso_a2, n = data.counts[iso];
-        var about = n + ' ' + words.stations;
-        if (kind === 'tier') { about = tiers[tierIndex(data.tiers[iso])][2] + ' (' + about + ')'; }
-        layer.bindTooltip(text('div', f.properties.name + ': ' + about));
-        var mark = document.createElement('div');
-        mark.appendChild(text('span', kind === 'count' ? String(n)
-          : String(tierIndex(data.tiers[iso]) + 1)));
-        group.addLayer(L.marker([f.properties.label_lat, f.properties.label_lon], {
-          pane: 'countryLabels', interactive: false, keyboard: false,
-          icon: L.divIcon({className: 'st-clabel', html: mark, iconSize: [0, 0]})}));
-      }}));
-  }
-  function showLegend() {
-    if (shownLegend) { shownLegend.remove(); shownLegend = null; }
-    if (current !== 'none' && data) {
-      shownLegend = legend(current);
-      map._stKey.panel.appendChild(shownLegend);
-    }
-  }
-  // Only the shading on show is drawn; the other is drawn when chosen (no work while hidden).
-  var drawn = {};
-  function redraw() {
-    drawn = {};
-    if (!shapes || !data) { return; }
-    if (current !== 'none') { draw(current); drawn[current] = true; }
-    showLegend();
-  }
-  map.on('baselayerchange', function(e) {
-    current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
-    if (current !== 'none' && shapes && data && !drawn[current]) {
-      draw(current);
-      drawn[current] = true;
-    }
-    showLegend();
-  });
-  map._stShapes.then(function(d) { shapes = d; redraw(); });
-  // Leaflet's zoom buttons are titled in English; name them in the page's language.
-  if (map.zoomControl) {
-    [[map.zoomControl._zoomInButton, words.zoomIn], [map.zoomControl._zoomOutButton, words.zoomOut]]
-      .forEach(function(pair) {
-        pair[0].title = pair[1];
-        pair[0].setAttribute('aria-label', pair[1]);
-      });
-  }
-  window.stCountryLayers = {
-    groups: groups,
-    update: function(d) { data = d; redraw(); }
-  };
-})({{ this._parent.get_name() }});
+stCountryLayers({{ this._parent.get_name() }}, {{ this.options|tojson }});
 {% endmacro %}
 """
     )
@@ -355,22 +209,22 @@ class _CountryLayers(MacroElement):
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "CountryLayers"
-        self.words = {
-            "none": t("layer_none", lang),
-            "count": t("layer_count", lang),
-            "tier": t("layer_strongest", lang),
-            "countTitle": t("legend_count", lang),
-            "tierTitle": t("legend_strongest", lang),
-            "stations": t("tip_stations", lang),
-            "zoomIn": t("zoom_in", lang),
-            "zoomOut": t("zoom_out", lang),
-            "tiles": t("tiles", lang),
+        self.options = {
+            "words": {
+                "none": t("layer_none", lang),
+                "count": t("layer_count", lang),
+                "tier": t("layer_strongest", lang),
+                "countTitle": t("legend_count", lang),
+                "tierTitle": t("legend_strongest", lang),
+                "stations": t("tip_stations", lang),
+                "tiles": t("tiles", lang),
+            },
+            "tiers": [
+                [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
+                for code, colour in TIER_COLOURS.items()
+            ],
+            "countColours": list(COUNT_COLOURS),
         }
-        self.tiers = [
-            [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
-            for code, colour in TIER_COLOURS.items()
-        ]
-        self.count_colours = list(COUNT_COLOURS)
 
 
 class _CountryData(MacroElement):
@@ -379,7 +233,7 @@ class _CountryData(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-if (window.stCountryLayers) { window.stCountryLayers.update({{ this.data|tojson }}); }
+stCountryData({{ this.data|tojson }});
 {% endmacro %}
 """
     )
@@ -393,86 +247,6 @@ if (window.stCountryLayers) { window.stCountryLayers.update({{ this.data|tojson 
             "tiers": tiers,
             "classes": [[low, high, class_label(low, high)] for low, high in classes],
         }
-
-
-_STATION_JS = """(function() {
-  var styles = %(styles)s;
-  var words = %(words)s;
-  var group = L.markerClusterGroup(%(options)s);
-  var icons = {};
-  function icon(style, approx) {
-    var key = style + (approx ? 'a' : '');
-    if (!icons[key]) {
-      var s = styles[style];
-      icons[key] = L.divIcon({
-        className: approx ? 'st-icon st-approx' : 'st-icon',
-        html: '<span class="st-mark" style="background:' + s[0] + ';color:' + s[3] + '">' +
-          s[1] + '</span>',
-        iconSize: [20, 20]
-      });
-    }
-    return icons[key];
-  }
-  function line(parent, tag, text, cls) {
-    var el = document.createElement(tag);
-    el.textContent = text;
-    if (cls) { el.className = cls; }
-    parent.appendChild(el);
-  }
-  function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
-  function tooltip(layer) {
-    var r = layer.options.row, tip = document.createElement('div');
-    tip.textContent = r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - ' + words.tipApprox : '');
-    return tip;
-  }
-  function popup(r) {
-    var pop = document.createElement('div');
-    pop.className = 'st-pop';
-    line(pop, 'div', 'ID ' + r[0] + ' |', 'st-id');
-    line(pop, 'strong', r[5]);
-    line(pop, 'div', place(r));
-    line(pop, 'div', words.status + ': ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : ''));
-    line(pop, 'div', words.first + ': ' + r[9]);
-    if (r[4] === 1) { line(pop, 'em', words.approx); }
-    return pop;
-  }
-  // A marker on the map is named for screen readers by its place and status, e.g.
-  // "Rotterdam, Netherlands: " and the status in words (its letter alone says little).
-  function named() {
-    var r = this.options.row, el = this.getElement();
-    if (el) { el.setAttribute('aria-label', place(r) + ': ' + styles[r[3]][2]); }
-  }
-  // The popup is built on the first click, before the map's own click handler reads it.
-  function onClick() {
-    if (!this.getPopup()) { this.bindPopup(popup(this.options.row)); this.openPopup(); }
-  }
-  // The rows travel column by column, each text column as codes into its table of distinct
-  // values (names, cities, countries and dates repeat); a marker keeps its row as an array.
-  var data = %(rows)s, n = data.id.length;
-  function text(k, i) { var c = data.c[k][i]; return c < 0 ? '' : data.t[k][c]; }
-  var markers = new Array(n);
-  for (var i = 0; i < n; i++) {
-    var r = [data.id[i], data.lat[i], data.lon[i], data.s[i], data.a[i],
-      text(0, i), text(1, i), text(2, i), text(3, i), text(4, i)];
-    var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
-    m.on('click', onClick);
-    m.on('add', named);
-    markers[i] = m;
-  }
-  // Tooltips too are made on first use, for the marker under the pointer or keyboard focus.
-  function showTooltip(e) {
-    var m = e.layer || e.target;
-    if (m && m.options && m.options.row && !m.getTooltip()) {
-      m.bindTooltip(tooltip).openTooltip();
-    }
-  }
-  group.on('mouseover', showTooltip);
-  group.on('keypress', showTooltip);
-  group.addLayers(markers);
-  // The country outlines wait for the stations (see _Outlines).
-  setTimeout(function() { if (window.stStationsDrawn) { window.stStationsDrawn(); } }, 0);
-  return group;
-})()"""
 
 
 def _js_json(value: object) -> str:
@@ -495,12 +269,13 @@ class _RawScript(Element):
 
 
 class StationLayer(MacroElement):
-    """All stations as clustered markers, built in the browser from one JSON array."""
+    """All stations as clustered markers, built in the browser (`stStationLayer`) from one
+    JSON object of columns; `settings` carries the styles, words and clustering options."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = {{ this.body }};
+var {{ this.get_name() }} = stStationLayer({{ this.settings }}, {{ this.rows_json }});
 {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
 {% endmacro %}
 """
@@ -514,32 +289,33 @@ var {{ this.get_name() }} = {{ this.body }};
     ) -> None:
         super().__init__()
         self._name = "StationLayer"
-        styles = [*STATUS_STYLES.values(), UNKNOWN_STYLE]
-        labels = [status_label(code, lang) for code in STATUS_STYLES] + [UNKNOWN_STYLE.label]
-        self.styles = [
-            [s.colour, s.letter, label, s.ink] for s, label in zip(styles, labels, strict=True)
-        ]
-        self.words = {
-            "status": t("pop_status", lang),
-            "first": t("pop_first", lang),
-            "approx": t("pop_approx", lang),
-            "tipApprox": t("tip_approx", lang),
-        }
+        self.styles = status_styles(lang)
         self.rows_json = station_rows_json(stations, base)
-        self.cluster_options = {
-            "maxClusterRadius": 40,
-            "showCoverageOnHover": False,
-            "spiderfyOnMaxZoom": True,
-            # Above this size, add markers in chunks so the page stays responsive while they
-            # load; below it one pass is quicker (measured in docs/benchmarks.md).
-            "chunkedLoading": len(stations) > CHUNKED_ABOVE,
-        }
-        self.body = _STATION_JS % {
-            "styles": _js_json(self.styles),
-            "words": _js_json(self.words),
-            "rows": self.rows_json,
-            "options": _js_json(self.cluster_options),
-        }
+        self.settings = _js_json(
+            {
+                "styles": self.styles,
+                "words": {
+                    "status": t("pop_status", lang),
+                    "first": t("pop_first", lang),
+                    "approx": t("pop_approx", lang),
+                    "tipApprox": t("tip_approx", lang),
+                    "stations": t("cluster_stations", lang),
+                    "clusterIn": t("cluster_in", lang),
+                    "clusterCountry": t("cluster_country", lang),
+                    "clusterCountries": t("cluster_countries", lang),
+                    "andMore": t("list_and_more", lang),
+                    "comma": LIST_COMMA[lang],
+                },
+                "cluster": {
+                    "maxClusterRadius": 40,
+                    "showCoverageOnHover": False,
+                    "spiderfyOnMaxZoom": True,
+                    # Above this size, add markers in chunks so the page stays responsive while
+                    # they load; below it one pass is quicker (measured in docs/benchmarks.md).
+                    "chunkedLoading": len(stations) > CHUNKED_ABOVE,
+                },
+            }
+        )
 
     @property
     def rows(self) -> list[list]:
@@ -620,8 +396,7 @@ class _Highlight(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-L.circleMarker({{ this.location|tojson }}, {radius: 17, color: '#111827', weight: 3,
-  fill: false, interactive: false}).addTo({{ this._parent.get_name() }});
+stHighlight({{ this._parent.get_name() }}, {{ this.location|tojson }});
 {% endmacro %}
 """
     )
@@ -652,7 +427,7 @@ def build_base_map(
     fmap.default_css = assets.LEAFLET_CSS
     fmap.add_child(_Assets())
     fmap.add_child(_Outlines(assets.COUNTRIES_URL))
-    fmap.add_child(_Folds(tiles, lang))
+    fmap.add_child(_Controls(tiles, lang))
     fmap.add_child(_CountryLayers(lang))
     return fmap
 

@@ -21,6 +21,23 @@ HOSTILE = [
 ]
 
 
+def calls(html: str, function: str) -> list[list]:
+    """The JSON arguments of each `function(...)` call in the page's script (the map's own
+    variable names, which are not JSON, are skipped)."""
+    decoder = json.JSONDecoder()
+    found = []
+    for match in re.finditer(re.escape(function) + r"\(", html):
+        args, at = [], match.end()
+        while html[at] not in ");":
+            if html[at] in "{[":
+                value, at = decoder.raw_decode(html, at)
+                args.append(value)
+            else:
+                at += 1
+        found.append(args)
+    return found
+
+
 def station_layer(group) -> StationLayer:
     return next(c for c in group._children.values() if isinstance(c, StationLayer))
 
@@ -53,8 +70,8 @@ def test_tiles_are_added_only_when_allowed(stations):
     # and so asks the tile server for anything, only when tiles are allowed.
     on = build_map(stations).get_root().render()
     off = build_map(stations, tiles=False).get_root().render()
-    assert "if (true) {\n    tiles.addTo(map);" in on
-    assert "if (false) {\n    tiles.addTo(map);" in off
+    assert [args[0]["tiles"] for args in calls(on, "stControls")] == [True]
+    assert [args[0]["tiles"] for args in calls(off, "stControls")] == [False]
 
 
 @pytest.mark.parametrize(
@@ -90,12 +107,12 @@ def test_legend_names_every_status_in_words():
 def test_data_reaches_the_page_only_as_json(stations, payload):
     hostile = stations.head(3).assign(name=payload, city=payload, first_reported_by=payload)
     html = build_map(hostile).get_root().render()
-    found = re.search(r"var data = (\{.*?\}), n = ", html)
-    rows = maps.rows_from_columns(json.loads(found.group(1)))
+    found = re.search(r"stStationLayer\((\{.*?\}), (\{.*?\})\);\n", html)
+    rows = maps.rows_from_columns(json.loads(found.group(2)))
     assert {r[5] for r in rows} == {payload}
     # Outside that one JSON object (HTML-safe: no raw <, >, &), the payload appears nowhere.
-    assert "<" not in found.group(1)
-    rest = html[: found.start()] + html[found.end() :]
+    assert "<" not in found.group(2)
+    rest = html[: found.start(2)] + html[found.end(2) :]
     assert "alert(" not in rest
 
 
@@ -174,7 +191,9 @@ def test_count_classes_cover_every_count(largest, classes):
 
 def test_base_map_has_the_country_layers_in_a_layer_control_and_a_legend():
     html = maps.build_base_map(tiles=False).get_root().render()
-    assert "L.control.layers" in html
+    [[options]] = calls(html, "stCountryLayers")
+    assert options["words"]["count"] == "Countries: stations"
+    assert "L.control.layers(" in (maps.assets.WEB_DIR / "map.js").read_text()
     assert "Countries: stations" in html
     assert "Countries: strongest response" in html
     assert "Charges or conviction" in html

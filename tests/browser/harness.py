@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[data-testid="stCustomComponentV1"]'
 
 
 def free_port() -> int:
@@ -151,7 +151,7 @@ def showing(page) -> tuple[int, int]:
 
 
 MARKERS_JS = """() => {
-  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
   const w = frame && frame.contentWindow;
   if (!w || !w.map) { return -1; }
   let n = 0;

@@ -22,7 +22,7 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 MAP_STATE = """() => {
-  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
   const w = frame && frame.contentWindow;
   if (!w || !w.map) { return null; }
   const c = w.map.getCenter();
@@ -31,7 +31,7 @@ MAP_STATE = """() => {
 
 # Rectangles of the map frame and of every control in the map's top corners, in page pixels.
 COVER = """() => {
-  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
   const box = frame.getBoundingClientRect();
   const doc = frame.contentDocument;
   const controls = Array.from(doc.querySelectorAll('.leaflet-top .leaflet-control'))

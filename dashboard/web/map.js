@@ -1,0 +1,442 @@
+/* The stations map's own script, loaded once per map frame after Leaflet and markercluster.
+ *
+ * The Python side (dashboard/maps.py) passes data and options only; everything here puts text
+ * into the page with textContent, never as HTML, so a station named <img onerror=...> shows as
+ * text. Every word shown comes from the options (the page's language).
+ *
+ *   stFold(map, {label, id, position})       a folded control: button + panel
+ *   stControls(map, options)                 map label, key and layers folds, tile layer
+ *   stOutlines(map, url)                      offline country outlines (after the stations)
+ *   stCountryLayers(map, options)            two shadings of the outlines, in the layers fold
+ *   stCountryData(figures)                   this view's figures for the shadings
+ *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
+ *   stHighlight(map, latlng)                 a ring around the selected station
+ */
+(function () {
+  'use strict';
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
+  function isActivate(event) {
+    return event.key === 'Enter' || event.key === ' ' || event.key === 'Spacebar';
+  }
+
+  /* A small labelled button that opens its panel by click, Enter or Space, and closes it again
+   * by the button or Escape (focus goes back to the button). */
+  function stFold(map, options) {
+    var control = L.control({position: options.position || 'topright'});
+    control.onAdd = function () {
+      var box = L.DomUtil.create('div', 'leaflet-bar st-fold');
+      var button = L.DomUtil.create('button', 'st-fold-button', box);
+      button.type = 'button';
+      button.textContent = options.label;
+      button.setAttribute('aria-expanded', 'false');
+      button.setAttribute('aria-controls', options.id);
+      var panel = L.DomUtil.create('div', 'st-fold-panel', box);
+      panel.id = options.id;
+      panel.hidden = true;
+      panel.setAttribute('role', 'group');
+      panel.setAttribute('aria-label', options.label);
+      function show(open) {
+        panel.hidden = !open;
+        button.setAttribute('aria-expanded', open ? 'true' : 'false');
+        L.DomUtil[open ? 'addClass' : 'removeClass'](box, 'st-open');
+      }
+      L.DomEvent.on(button, 'click', function (e) {
+        L.DomEvent.stop(e);
+        show(panel.hidden);
+      });
+      L.DomEvent.on(box, 'keydown', function (e) {
+        if (e.key === 'Escape' && !panel.hidden) {
+          L.DomEvent.stop(e);
+          show(false);
+          button.focus();
+        }
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      control.panel = panel;
+      control.button = button;
+      control.show = show;
+      return box;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  /* The status key (a coloured letter and a word per status), built from data. */
+  function statusKey(options) {
+    var box = el('div', null, 'st-legend');
+    box.appendChild(el('strong', options.words.status));
+    options.styles.forEach(function (s) {
+      var row = el('div');
+      var mark = el('span', s[1], 'st-mark');
+      mark.style.background = s[0];
+      mark.style.color = s[3];
+      mark.setAttribute('aria-hidden', 'true');
+      row.appendChild(mark);
+      row.appendChild(document.createTextNode(s[2]));
+      box.appendChild(row);
+    });
+    var approx = el('div', null, 'st-approx');
+    var mark = el('span', '\u2248', 'st-mark st-approx-mark');
+    mark.setAttribute('aria-hidden', 'true');
+    approx.appendChild(mark);
+    approx.appendChild(document.createTextNode(options.words.approx));
+    box.appendChild(approx);
+    return box;
+  }
+
+  /* The map's name for assistive technology, its key and layers folds, and the tile layer:
+   * made always, added only when tiles are allowed (no request to a tile server otherwise). */
+  function stControls(map, options) {
+    var container = map.getContainer();
+    container.setAttribute('role', 'region');
+    container.setAttribute('aria-label', options.words.map);
+    try {
+      if (window.frameElement) { window.frameElement.setAttribute('title', options.words.map); }
+    } catch (e) { /* a frame of another origin: its title stays as it is */ }
+    map._stKey = stFold(map, {label: options.words.key, id: 'st-key'});
+    map._stKey.panel.appendChild(statusKey(options));
+    map._stLayers = stFold(map, {label: options.words.layers, id: 'st-layers'});
+    var tiles = L.tileLayer(options.tileUrl, {maxZoom: options.maxZoom,
+      attribution: options.attribution});
+    // streamlit-folium reports overlays that carry wmsParams: the app learns of the switch.
+    tiles.wmsParams = {layers: options.tilesId};
+    map._stTiles = tiles;
+    if (options.tiles) {
+      tiles.addTo(map);
+      var shared = window.__GLOBAL_DATA__;
+      if (shared && shared.selected_layers) {
+        shared.selected_layers[tiles._url + ',' + options.tilesId] =
+          {name: options.tilesId, url: tiles._url};
+      }
+    }
+    // Leaflet's zoom buttons are titled in English; name them in the page's language.
+    if (map.zoomControl) {
+      [[map.zoomControl._zoomInButton, options.words.zoomIn],
+        [map.zoomControl._zoomOutButton, options.words.zoomOut]].forEach(function (pair) {
+        pair[0].title = pair[1];
+        pair[0].setAttribute('aria-label', pair[1]);
+      });
+    }
+    // Escape closes an open popup wherever focus is in the map, and focus stays where it was.
+    L.DomEvent.on(container, 'keydown', function (e) {
+      if (e.key === 'Escape' && map._popup && map.hasLayer(map._popup)) {
+        map.closePopup();
+        L.DomEvent.stop(e);
+      }
+    });
+  }
+
+  /* Country outlines fetched from our server into a pane beneath the tiles. They wait for the
+   * stations (drawn first), or a short while when there are none to draw. */
+  function stOutlines(map, url) {
+    map.createPane('outlines');
+    map.getPane('outlines').style.zIndex = 150;
+    map._stShapes = new Promise(function (resolve) {
+      var started = false;
+      function load() {
+        if (started) { return; }
+        started = true;
+        resolve(fetch(url).then(function (r) { return r.json(); }));
+      }
+      window.stStationsDrawn = load;
+      setTimeout(load, 1500);
+    });
+    map._stShapes.then(function (data) {
+      L.geoJSON(data, {pane: 'outlines', interactive: false,
+        style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
+    }).catch(function (err) { console.warn('country outlines not loaded', err); });
+  }
+
+  /* Two shadings of the offline outlines, chosen in the layers fold: stations per country, and
+   * the strongest government response so far. The station layer sends each view's figures. */
+  function stCountryLayers(map, options) {
+    var words = options.words, tiers = options.tiers, countColours = options.countColours;
+    map.createPane('countries');
+    map.getPane('countries').style.zIndex = 350;
+    map.createPane('countryLabels');
+    map.getPane('countryLabels').style.zIndex = 360;
+    map.getPane('countryLabels').style.pointerEvents = 'none';
+    // One shading at a time: radio buttons, with "no shading" first and chosen at the start.
+    var groups = {none: L.layerGroup(), count: L.layerGroup(), tier: L.layerGroup()};
+    var choices = {};
+    choices[words.none] = groups.none;
+    choices[words.count] = groups.count;
+    choices[words.tier] = groups.tier;
+    groups.none.addTo(map);
+    var overlays = {};
+    overlays[words.tiles] = map._stTiles;
+    var control = L.control.layers(choices, overlays, {collapsed: false});
+    control.addTo(map);
+    map._stLayers.panel.appendChild(control.getContainer());
+    var shapes = null, data = null, shownLegend = null, current = 'none';
+    function countClass(n) {
+      var found = 0;
+      data.classes.forEach(function (c, i) { if (n >= c[0]) { found = i; } });
+      return found;
+    }
+    function legend(kind) {
+      var div = L.DomUtil.create('div', 'st-legend');
+      div.appendChild(el('strong', kind === 'count' ? words.countTitle : words.tierTitle));
+      var rows = kind === 'count'
+        ? data.classes.map(function (c, i) { return [countColours[i], '', c[2], '#000']; })
+        : tiers.map(function (x, i) { return [x[1], String(i + 1), x[2], x[3]]; });
+      rows.forEach(function (row) {
+        var line = document.createElement('div');
+        var swatch = el('span', row[1], 'st-swatch');
+        swatch.style.background = row[0];
+        swatch.style.color = row[3];
+        line.appendChild(swatch);
+        line.appendChild(document.createTextNode(row[2]));
+        div.appendChild(line);
+      });
+      return div;
+    }
+    function tierIndex(code) {
+      for (var i = 0; i < tiers.length; i++) { if (tiers[i][0] === code) { return i; } }
+      return tiers.length - 1;
+    }
+    function draw(kind) {
+      var group = groups[kind];
+      group.clearLayers();
+      var shown = function (f) { return data.counts[f.properties.iso_a2] !== undefined; };
+      group.addLayer(L.geoJSON(shapes, {pane: 'countries', filter: shown,
+        style: function (f) {
+          var iso = f.properties.iso_a2;
+          var colour = kind === 'count' ? countColours[countClass(data.counts[iso])]
+            : tiers[tierIndex(data.tiers[iso])][1];
+          return {color: '#374151', weight: 0.8, fillColor: colour, fillOpacity: 0.8};
+        },
+        onEachFeature: function (f, layer) {
+          var iso = f.properties.iso_a2, n = data.counts[iso];
+          var about = n + ' ' + words.stations;
+          if (kind === 'tier') { about = tiers[tierIndex(data.tiers[iso])][2] + ' (' + about + ')'; }
+          layer.bindTooltip(el('div', f.properties.name + ': ' + about));
+          var mark = document.createElement('div');
+          mark.appendChild(el('span', kind === 'count' ? String(n)
+            : String(tierIndex(data.tiers[iso]) + 1)));
+          group.addLayer(L.marker([f.properties.label_lat, f.properties.label_lon], {
+            pane: 'countryLabels', interactive: false, keyboard: false,
+            icon: L.divIcon({className: 'st-clabel', html: mark, iconSize: [0, 0]})}));
+        }}));
+    }
+    function showLegend() {
+      if (shownLegend) { shownLegend.remove(); shownLegend = null; }
+      if (current !== 'none' && data) {
+        shownLegend = legend(current);
+        map._stKey.panel.appendChild(shownLegend);
+      }
+    }
+    // Only the shading on show is drawn; the other is drawn when chosen (no work while hidden).
+    var drawn = {};
+    function redraw() {
+      drawn = {};
+      if (!shapes || !data) { return; }
+      if (current !== 'none') { draw(current); drawn[current] = true; }
+      showLegend();
+    }
+    map.on('baselayerchange', function (e) {
+      current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
+      if (current !== 'none' && shapes && data && !drawn[current]) {
+        draw(current);
+        drawn[current] = true;
+      }
+      showLegend();
+    });
+    map._stShapes.then(function (d) { shapes = d; redraw(); });
+    window.stShading = {
+      groups: groups,
+      update: function (d) { data = d; redraw(); }
+    };
+  }
+
+  function stCountryData(figures) {
+    if (window.stShading) { window.stShading.update(figures); }
+  }
+
+  /* A cluster's name: how many stations, and where ("3 stations in Milan, Italy"; "12 stations
+   * in Italy: Milan, Rome, Prato and more"; "49 stations in 9 countries: ..."). */
+  function clusterName(cluster, words) {
+    var markers = cluster.getAllChildMarkers(), n = markers.length;
+    var cities = {}, countries = {}, cityList = [], countryList = [];
+    markers.forEach(function (m) {
+      var r = m.options.row, city = r[6] ? r[6] + ', ' + r[7] : r[7], country = r[7];
+      if (!cities[city]) { cities[city] = 0; cityList.push(city); }
+      cities[city] += 1;
+      if (!countries[country]) { countries[country] = 0; countryList.push(country); }
+      countries[country] += 1;
+    });
+    function top(list, counts, names) {
+      list.sort(function (a, b) { return counts[b] - counts[a]; });
+      var shown = list.slice(0, 3).map(names).join(words.comma);
+      return list.length > 3 ? fill(words.andMore, {list: shown}) : shown;
+    }
+    var count = fill(words.stations, {n: n});
+    if (cityList.length === 1) { return fill(words.clusterIn, {count: count, place: cityList[0]}); }
+    if (countryList.length === 1) {
+      return fill(words.clusterCountry, {count: count, place: countryList[0],
+        list: top(cityList, cities, function (c) { return c.split(', ')[0]; })});
+    }
+    return fill(words.clusterCountries, {count: count, k: countryList.length,
+      list: top(countryList, countries, function (c) { return c; })});
+  }
+
+  /* A cluster's icon names the cluster when it is made (only clusters on show are made). */
+  var ClusterIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      div.setAttribute('aria-label', clusterName(this.options.cluster, this.options.words));
+      return div;
+    }
+  });
+
+  /* The stations as clustered markers. The rows travel column by column, each text column as
+   * codes into its table of distinct values; a marker keeps its row as an array:
+   * [id, lat, lon, style, approximate, name, city, country, status date, first reported by]. */
+  function stStationLayer(options, data) {
+    var styles = options.styles, words = options.words;
+    var clusterOptions = L.extend({}, options.cluster, {
+      iconCreateFunction: function (cluster) {
+        var n = cluster.getChildCount();
+        var size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+        return new ClusterIcon({html: '<div><span>' + n + '</span></div>',
+          className: 'marker-cluster marker-cluster-' + size, iconSize: L.point(40, 40),
+          cluster: cluster, words: words});
+      }
+    });
+    var group = L.markerClusterGroup(clusterOptions);
+    var icons = {};
+    function icon(style, approx) {
+      var key = style + (approx ? 'a' : '');
+      if (!icons[key]) {
+        var s = styles[style];
+        icons[key] = L.divIcon({
+          className: approx ? 'st-icon st-approx' : 'st-icon',
+          html: '<span class="st-mark" style="background:' + s[0] + ';color:' + s[3] + '">' +
+            s[1] + '</span>',
+          iconSize: [20, 20]
+        });
+      }
+      return icons[key];
+    }
+    function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
+    function tooltip(layer) {
+      var r = layer.options.row;
+      return el('div', r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - ' + words.tipApprox : ''));
+    }
+    function popup(r) {
+      var pop = el('div', null, 'st-pop');
+      pop.appendChild(el('div', 'ID ' + r[0] + ' |', 'st-id'));
+      pop.appendChild(el('strong', r[5]));
+      pop.appendChild(el('div', place(r)));
+      pop.appendChild(el('div', words.status + ': ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : '')));
+      pop.appendChild(el('div', words.first + ': ' + r[9]));
+      if (r[4] === 1) { pop.appendChild(el('em', words.approx)); }
+      return pop;
+    }
+    function showTooltip(m) {
+      if (m && m.options && m.options.row && !m.getTooltip()) {
+        m.bindTooltip(tooltip).openTooltip();
+      }
+    }
+    // A marker on the map is named by its place and status in words (its letter alone says
+    // little), and shows its tooltip on keyboard focus as it does under the pointer.
+    function named() {
+      var m = this, r = m.options.row, node = m.getElement();
+      if (!node) { return; }
+      node.setAttribute('aria-label', place(r) + ': ' + styles[r[3]][2]);
+      if (!node._stFocus) {
+        node._stFocus = true;
+        node.addEventListener('focus', function () { showTooltip(m); });
+      }
+    }
+    // The popup is built on the first click, before the map's own click handler reads it.
+    function onClick() {
+      if (!this.getPopup()) { this.bindPopup(popup(this.options.row)); this.openPopup(); }
+    }
+    var n = data.id.length;
+    function text(k, i) { var c = data.c[k][i]; return c < 0 ? '' : data.t[k][c]; }
+    var markers = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var r = [data.id[i], data.lat[i], data.lon[i], data.s[i], data.a[i],
+        text(0, i), text(1, i), text(2, i), text(3, i), text(4, i)];
+      var m = L.marker([r[1], r[2]], {icon: icon(r[3], r[4] === 1), keyboard: true, row: r});
+      m.on('click', onClick);
+      m.on('add', named);
+      markers[i] = m;
+    }
+    // Tooltips too are made on first use, for the marker under the pointer.
+    group.on('mouseover', function (e) { showTooltip(e.layer); });
+    // Enter or Space does what a click does: on a station it selects it (the click reaches
+    // the map's listeners, which tell the app), on a cluster it opens it. Preventing the
+    // default also keeps Space from scrolling and Enter from toggling the popup a second time.
+    group.on('keydown', function (e) {
+      if (!isActivate(e.originalEvent)) { return; }
+      L.DomEvent.preventDefault(e.originalEvent);
+      // The app redraws the stations once it has the choice: focus comes back to this one.
+      window.stRefocus = e.layer.options.row[0];
+      e.layer.fire('click', {latlng: e.layer.getLatLng(), originalEvent: e.originalEvent}, true);
+    });
+    group.on('clusterkeydown', function (e) {
+      if (!isActivate(e.originalEvent)) { return; }
+      L.DomEvent.preventDefault(e.originalEvent);
+      var map = group._map, cluster = e.layer, bottom = cluster;
+      while (bottom._childClusters.length === 1) { bottom = bottom._childClusters[0]; }
+      if (bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount) {
+        cluster.spiderfy();
+      } else {
+        cluster.zoomToBounds();
+      }
+      // The cluster's own element goes; focus waits on the map, one Tab from what opened.
+      map.getContainer().focus();
+    });
+    group.addLayers(markers);
+    // A station chosen from the keyboard keeps the focus across the redraw that follows (on
+    // its marker, or on the cluster that now holds it).
+    group.on('add', function () {
+      var id = window.stRefocus;
+      if (!id) { return; }
+      setTimeout(function () {
+        for (var k = 0; k < n; k++) {
+          if (markers[k].options.row[0] !== id) { continue; }
+          var shown = group.getVisibleParent(markers[k]);
+          var node = shown && shown.getElement ? shown.getElement() : null;
+          if (node) {
+            window.stRefocus = null;
+            node.focus({preventScroll: true});
+          }
+          return;
+        }
+      }, 0);
+    });
+    // The country outlines wait for the stations (see stOutlines).
+    setTimeout(function () { if (window.stStationsDrawn) { window.stStationsDrawn(); } }, 0);
+    return group;
+  }
+
+  function stHighlight(map, latlng) {
+    L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
+      interactive: false}).addTo(map);
+  }
+
+  window.stFold = stFold;
+  window.stControls = stControls;
+  window.stOutlines = stOutlines;
+  window.stCountryLayers = stCountryLayers;
+  window.stCountryData = stCountryData;
+  window.stStationLayer = stStationLayer;
+  window.stHighlight = stHighlight;
+})();
