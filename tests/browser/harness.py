@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -142,7 +144,11 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 
 def showing(page) -> tuple[int, int]:
     """(shown, total) from the count line, in either language."""
-    text = page.locator(COUNT_LINE).first.inner_text()
+    return showing_in(page.locator(COUNT_LINE).first.inner_text())
+
+
+def showing_in(text: str) -> tuple[int, int]:
+    """(shown, total) from the count line's text, in either language."""
     english = re.search(r"Showing (\d+) of (\d+)", text)
     if english:
         return int(english.group(1)), int(english.group(2))
@@ -183,3 +189,91 @@ def open_table(page):
     table.scroll_into_view_if_needed()
     table.locator("table td").first.wait_for(state="attached")
     return table
+
+
+class Deployment:
+    """`deploy/run.sh PORT REPLICAS`: app processes behind Caddy, ready when healthy through it."""
+
+    def __init__(self, replicas: int = 2, env: dict[str, str] | None = None) -> None:
+        if not shutil.which("caddy"):
+            raise RuntimeError(
+                "caddy is not installed. Install Debian's package: "
+                "apt-get update && apt-get install -y caddy (.ci/run does this)."
+            )
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        caddy_home = tempfile.mkdtemp(prefix="caddy-")
+        self.process = subprocess.Popen(
+            ["bash", "deploy/run.sh", str(self.port), str(replicas)],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "PYTHON": sys.executable,
+                "DASHBOARD_OFFLINE": "1",
+                "XDG_CONFIG_HOME": caddy_home,
+                "XDG_DATA_HOME": caddy_home,
+                **(env or {}),
+            },
+        )
+
+    def wait_healthy(self, timeout: float = 180) -> Deployment:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"deploy/run.sh exited with {self.process.returncode}:\n{self.output()}"
+                )
+            if "deploy/run.sh: serving" in self.output(tail=0):
+                health = f"{self.url}_stcore/health"
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(health, timeout=5) as answer,
+                ):
+                    if answer.status == 200:
+                        return self
+            time.sleep(0.3)
+        raise RuntimeError(f"the deployment was not healthy after {timeout}s:\n{self.output()}")
+
+    def children(self) -> list[int]:
+        """Process ids of run.sh's children (the app processes and Caddy)."""
+        return [pid for pid, parent in _parents().items() if parent == self.process.pid]
+
+    def output(self, tail: int = 4000) -> str:
+        self.log.flush()
+        text = Path(self.log.name).read_text(errors="replace")
+        return text[-tail:] if tail else text
+
+    def stop(self, timeout: float = 60) -> int:
+        """SIGTERM to run.sh; its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            for pid in [*self.children(), self.process.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            raise
+
+
+def _parents() -> dict[int, int]:
+    """{pid: parent pid} of every process on this machine (Linux /proc)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # The command name (field 2) is in parentheses and may hold spaces.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            out[int(stat.parent.name)] = int(fields[1])
+    return out
+
+
+def alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Serve the dashboard: REPLICAS Streamlit processes on loopback ports behind Caddy on PORT.
+#
+#   deploy/run.sh PORT [REPLICAS] [-- APP_OPTIONS...]
+#
+# Runs in the foreground. SIGTERM or SIGINT stops every part and exits 0. When any part dies on
+# its own, the others are stopped and the script exits 1, so that a supervisor (systemd, Docker's
+# restart policy) starts it all afresh.
+# APP_OPTIONS go to every app process, e.g. `-- --stations my.csv --responses my_responses.csv`.
+#
+# Environment (all optional):
+#   DEPLOY_DOMAIN           a domain name: serve HTTPS on PORT with a certificate Caddy obtains
+#                           (PORT 443, ports 80 and 443 reachable); default plain HTTP on PORT
+#   DEPLOY_FRAME_ANCESTORS  who may embed the page (CSP frame-ancestors); default 'self'
+#   DEPLOY_BIND             the proxy's listen address; default every interface
+#   PYTHON                  the Python with the requirements installed; default python3
+#   CADDY                   the caddy binary; default caddy
+# Anything else in the environment (DASHBOARD_OFFLINE, DASHBOARD_NOMINATIM_URL) reaches the app.
+set -euo pipefail
+
+usage() {
+  echo "usage: deploy/run.sh PORT [REPLICAS] [-- APP_OPTIONS...]" >&2
+  exit 2
+}
+
+port="${1:-}"
+if ! [[ $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+  usage
+fi
+shift
+replicas=2
+if [[ $# -gt 0 && $1 != "--" ]]; then
+  replicas="$1"
+  shift
+fi
+if ! [[ $replicas =~ ^[0-9]+$ ]] || ((replicas < 1 || replicas > 64)); then
+  usage
+fi
+if [[ $# -gt 0 ]]; then
+  [[ $1 == "--" ]] || usage
+  shift
+fi
+app_options=("$@")
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# From the repository root, so that .streamlit/config.toml applies.
+cd "$root"
+python="${PYTHON:-python3}"
+caddy="${CADDY:-caddy}"
+
+say() { echo "deploy/run.sh: $*" >&2; }
+
+if ! command -v "$caddy" >/dev/null 2>&1; then
+  say "caddy is not installed: apt-get install -y caddy (Debian's package)"
+  exit 1
+fi
+
+pids=()
+names=()
+
+stop_all() {
+  trap '' TERM INT
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  # Give them 20 s to finish, then kill whatever is left.
+  local deadline=$((SECONDS + 20))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+      sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+# shellcheck disable=SC2317 # called by the traps below
+on_signal() {
+  say "$1: stopping ${#pids[@]} processes"
+  stop_all
+  exit 0
+}
+trap 'on_signal SIGTERM' TERM
+trap 'on_signal SIGINT' INT
+
+# Ports for the replicas (bound all at once so that they differ, then released for the apps),
+# then a random key for the sticky-session cookie.
+mapfile -t found < <("$python" - "$replicas" <<'PY'
+import secrets
+import socket
+import sys
+
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+print(secrets.token_hex(16))
+PY
+)
+app_ports=("${found[@]:0:replicas}")
+cookie_secret="${found[replicas]}"
+
+upstreams=""
+for app_port in "${app_ports[@]}"; do
+  "$python" -m streamlit run dashboard/app.py \
+    --server.port "$app_port" \
+    --server.address 127.0.0.1 \
+    --server.headless true \
+    --server.fileWatcherType none \
+    --server.runOnSave false \
+    --browser.gatherUsageStats false \
+    ${app_options[@]+-- "${app_options[@]}"} &
+  pids+=("$!")
+  names+=("app on 127.0.0.1:$app_port")
+  upstreams+="127.0.0.1:$app_port "
+done
+
+# True when 127.0.0.1:$1 answers its health check with 200.
+healthy() {
+  local status
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET /_stcore/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  read -r -t 5 _ status _ <&3 || status=""
+  exec 3>&-
+  [[ $status == 200 ]]
+}
+
+deadline=$((SECONDS + ${DEPLOY_START_TIMEOUT:-180}))
+for i in "${!app_ports[@]}"; do
+  until healthy "${app_ports[$i]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null || ((SECONDS >= deadline)); then
+      say "${names[$i]} did not become healthy; stopping"
+      stop_all
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+say "${#app_ports[@]} app processes healthy: $upstreams"
+
+if [[ -n ${DEPLOY_DOMAIN:-} ]]; then
+  site="${DEPLOY_DOMAIN}:$port"
+else
+  site="http://${DEPLOY_BIND:-}:$port"
+fi
+DEPLOY_SITE="$site" DEPLOY_UPSTREAMS="$upstreams" DEPLOY_COOKIE_SECRET="$cookie_secret" \
+  "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
+pids+=("$!")
+names+=("caddy on $site")
+say "serving $site (pid $$)"
+
+# Wait for the first part to end on its own: that is a failure, whatever its exit status.
+status=0
+wait -n -p ended "${pids[@]}" || status=$?
+for i in "${!pids[@]}"; do
+  if [[ ${pids[$i]} == "${ended:-}" ]]; then
+    say "${names[$i]} exited with status $status; stopping the rest"
+  fi
+done
+stop_all
+exit 1

@@ -1,0 +1,245 @@
+"""The deployment (`deploy/run.sh`: app processes behind Caddy) in the real browser: sticky
+sessions, compression, security headers, the page under its Content-Security-Policy, and the
+script's handling of signals and of a process that dies."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import re
+import signal
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import async_playwright
+
+from dashboard.data import load_stations
+from tests.browser.harness import (
+    COUNT_LINE,
+    MAP_FRAME,
+    TILE_HOSTS,
+    Deployment,
+    alive,
+    launch_chromium,
+    showing_in,
+    wait_idle,
+    wait_markers,
+)
+
+pytestmark = pytest.mark.browser
+
+STATIONS = load_stations()
+COOKIE = "dashboard_replica"
+SCRIPT_DONE = (
+    "() => { const a = document.querySelector('[data-test-script-state]');"
+    " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }"
+)
+DOWNLOAD_CSV = re.compile(r"^(Download CSV|下载 CSV)")
+# Four views, one of them in Chinese, each opened by its link in its own browser.
+VIEWS = [("NL", ""), ("US", ""), ("IT", "&lang=zh"), ("ES", "")]
+
+
+def start(replicas: int) -> Deployment:
+    try:
+        return Deployment(replicas=replicas).wait_healthy()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def deployment():
+    current = start(replicas=2)
+    yield current
+    assert current.stop() == 0, current.output()
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers with lower-case names, body) without decompressing anything."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@dataclass
+class View:
+    country: str
+    shown: int
+    rows: list[dict[str, str]]
+    cookies: list[str]
+    errors: list[str]
+
+
+async def _view(browser, url: str) -> View:
+    context = await browser.new_context(
+        viewport={"width": 1300, "height": 1000}, accept_downloads=True
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(url)
+    await page.wait_for_selector(COUNT_LINE, timeout=120_000)
+    await page.wait_for_function(SCRIPT_DONE, timeout=120_000)
+    shown, _ = showing_in(await page.locator(COUNT_LINE).first.inner_text())
+    cookies = [c["value"] for c in await context.cookies() if c["name"] == COOKIE]
+    async with page.expect_download(timeout=120_000) as info:
+        await page.get_by_role("button", name=DOWNLOAD_CSV).click()
+    download = await info.value
+    text = Path(await download.path()).read_text(encoding="utf-8-sig")
+    cookies += [c["value"] for c in await context.cookies() if c["name"] == COOKIE]
+    errors += await page.locator('[data-testid="stException"]').all_inner_texts()
+    await context.close()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return View(url, shown, rows, cookies, errors)
+
+
+async def _four_at_once(base: str) -> list[View]:
+    async with async_playwright() as playwright:
+        browser = await launch_chromium(playwright)
+        try:
+            return await asyncio.gather(
+                *(_view(browser, f"{base}?country={code}{extra}") for code, extra in VIEWS)
+            )
+        finally:
+            await browser.close()
+
+
+def test_four_browsers_at_once_each_get_their_own_view_and_csv(deployment):
+    # Async Playwright in its own thread, beside the synchronous one other tests use.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        views = pool.submit(asyncio.run, _four_at_once(deployment.url)).result()
+    for (code, _), view in zip(VIEWS, views, strict=True):
+        expected = set(STATIONS.loc[STATIONS["country_code"] == code, "station_id"])
+        assert view.errors == []
+        assert view.shown == len(expected), view.country
+        assert {row["station_id"] for row in view.rows} == expected, view.country
+        assert {row["country_code"] for row in view.rows} == {code}
+        # One sticky-session cookie, the same before and after the download.
+        assert len(view.cookies) == 2
+        assert len(set(view.cookies)) == 1
+
+
+def test_the_page_carries_the_security_headers(deployment):
+    for path in ("", "component/streamlit_folium.st_folium/index.html"):
+        status, headers, _ = fetch(deployment.url + path)
+        assert status == 200
+        csp = headers["content-security-policy"]
+        assert csp.startswith("default-src 'none'; ")
+        assert "frame-ancestors 'self'" in csp
+        assert "object-src" not in csp or "object-src 'none'" in csp
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "geolocation=()" in headers["permissions-policy"]
+        assert "browsing-topics=()" in headers["permissions-policy"]
+        assert "server" not in headers
+        # HSTS only over HTTPS; this deployment is plain HTTP.
+        assert "strict-transport-security" not in headers
+    _, page_headers, _ = fetch(deployment.url)
+    page_scripts = re.search(r"script-src ([^;]*)", page_headers["content-security-policy"])
+    assert "'unsafe-eval'" not in page_scripts.group(1)
+    assert "'unsafe-inline'" not in page_scripts.group(1)
+
+
+def test_large_bundles_are_compressed(deployment):
+    _, _, index = fetch(deployment.url)
+    bundle = re.search(rb'src="\./(static/js/index\.[\w-]+\.js)"', index).group(1).decode()
+    for accepted, expected in (("gzip", "gzip"), ("zstd, gzip", "zstd")):
+        status, headers, body = fetch(deployment.url + bundle, {"Accept-Encoding": accepted})
+        assert status == 200
+        assert headers.get("content-encoding") == expected
+        plain = fetch(deployment.url + bundle, {"Accept-Encoding": "identity"})[2]
+        assert len(body) < len(plain) / 2
+
+
+def test_health_answers_through_the_proxy_and_internals_do_not(deployment):
+    status, _, body = fetch(deployment.url + "_stcore/health")
+    assert (status, body) == (200, b"ok")
+    for path in ("_stcore/metrics", "_stcore/agent/openapi.json"):
+        assert fetch(deployment.url + path)[0] == 404
+
+
+VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => console.error(
+  'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+def test_the_page_works_under_its_csp_and_tiles_carry_no_referrer(browser, deployment):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    context.add_init_script(VIOLATIONS)
+    messages: list[str] = []
+    requests = []
+    context.on("console", lambda message: messages.append(message.text))
+    context.on("request", lambda request: requests.append(request))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: messages.append(f"page error: {exc}"))
+    page.goto(deployment.url + "?country=IE")
+    wait_idle(page, timeout=120_000)
+    wait_markers(page, 1, timeout=120_000)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon .st-mark").first.click()
+    page.wait_for_function("() => location.search.includes('station=ie-dublin-1')")
+    wait_idle(page, timeout=120_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.get_by_role("button", name="Layers").click()
+    frame.get_by_label("OpenStreetMap tiles").wait_for()
+    page.get_by_role("tab", name="Charts").click()
+    wait_idle(page, timeout=120_000)
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=DOWNLOAD_CSV).click()
+    assert info.value.suggested_filename.endswith("_country-IE.csv")
+    context.close()
+    policy = [
+        m
+        for m in messages
+        if "Content Security Policy" in m
+        or "CSP violation" in m
+        or "Permissions-Policy header" in m
+        or m.startswith("page error")
+    ]
+    assert policy == []
+    tiles = [r for r in requests if urlsplit(r.url).hostname in TILE_HOSTS]
+    assert tiles, "the map asked for no tiles, so the referrer check proves nothing"
+    # (Playwright lists an empty "referer" for a request that carries none.)
+    assert [(r.url, r.headers["referer"]) for r in tiles if r.headers.get("referer")] == []
+
+
+def wait_exit(deployment: Deployment, timeout: float = 90) -> int:
+    return deployment.process.wait(timeout=timeout)
+
+
+def test_sigterm_stops_every_process_and_exits_0():
+    deployment = start(replicas=1)
+    children = deployment.children()
+    assert len(children) == 2, deployment.output()
+    assert deployment.stop() == 0, deployment.output()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if alive(pid)] == []
+
+
+def test_a_process_that_dies_stops_the_rest_and_exits_non_zero():
+    deployment = start(replicas=1)
+    children = deployment.children()
+    commands = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children}
+    app = next(pid for pid, command in commands.items() if b"streamlit" in command)
+    os.kill(app, signal.SIGKILL)
+    try:
+        status = wait_exit(deployment)
+    finally:
+        deployment.stop()
+    assert status == 1, deployment.output()
+    assert "exited with status" in deployment.output()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if alive(pid)] == []
