@@ -144,6 +144,10 @@ def test_the_page_carries_the_security_headers(deployment):
         assert "server" not in headers
         # HSTS only over HTTPS; this deployment is plain HTTP.
         assert "strict-transport-security" not in headers
+        # The sticky-session cookie, out of scripts' reach.
+        assert re.fullmatch(
+            rf"{COOKIE}=[0-9a-f]{{64}}; Path=/; HttpOnly; SameSite=Lax", headers["set-cookie"]
+        )
     _, page_headers, _ = fetch(deployment.url)
     page_scripts = re.search(r"script-src ([^;]*)", page_headers["content-security-policy"])
     assert "'unsafe-eval'" not in page_scripts.group(1)
