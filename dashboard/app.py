@@ -61,6 +61,8 @@ iframe[data-testid="stCustomComponentV1"] { height: calc(100vh - 175px) !importa
 .st-key-side { max-height: calc(100vh - 175px); min-height: 380px; overflow-y: auto;
   padding-right: 0.25rem; }
 .st-phone-cue { margin: 0; font-size: 0.95rem; }
+/* Captions: Streamlit fades them (opacity 0.6) to under 4.5:1; ours are solid dark grey. */
+[data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
 .st-key-side h2 { font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] h1 { white-space: normal; font-size: 1.15rem; }

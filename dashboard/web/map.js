@@ -48,6 +48,8 @@
       panel.hidden = true;
       panel.setAttribute('role', 'group');
       panel.setAttribute('aria-label', options.label);
+      // A long panel scrolls: focusable, so the keyboard can scroll it too.
+      panel.tabIndex = 0;
       function show(open) {
         panel.hidden = !open;
         button.setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -101,6 +103,10 @@
   /* The map's name for assistive technology, its key and layers folds, and the tile layer:
    * made always, added only when tiles are allowed (no request to a tile server otherwise). */
   function stControls(map, options) {
+    // folium's page forbids zooming (user-scalable=no); readers may zoom (WCAG 1.4.4).
+    document.querySelectorAll('meta[name="viewport"]').forEach(function (meta) {
+      meta.setAttribute('content', 'width=device-width, initial-scale=1');
+    });
     var container = map.getContainer();
     container.setAttribute('role', 'region');
     container.setAttribute('aria-label', options.words.map);
