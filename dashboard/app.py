@@ -766,12 +766,14 @@ def main() -> None:
     first = str(data.stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
     page.start_filters(choices, months, today)
+    st.title(t("title", lang))
+    notices(lang, len(data.orphans))
+    # The map first: its frame starts loading while the filter widgets are still on their way
+    # (their values are already in the session state, set from the link or by the reader).
+    main_area(data, lang, today, months)
     names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
     with filter_area:
         sidebar_filters(names, country_counts(data.stations), months, today, lang)
-    st.title(t("title", lang))
-    notices(lang, len(data.orphans))
-    main_area(data, lang, today, months)
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

@@ -17,7 +17,6 @@ from typing import Any
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
-from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from dashboard import assets
@@ -94,15 +93,6 @@ CHUNKED_ABOVE = 250_000
 LIST_COMMA = {"en": ", ", "zh": "、"}
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
-
-
-class _Assets(JSCSSMixin, MacroElement):
-    """Links our own copies of the marker-cluster plugin and the map's own script and style
-    (the stations layer is added later)."""
-
-    default_js = [*assets.CLUSTER_JS, *assets.MAP_JS]  # noqa: RUF012 (folium reads it)
-    default_css = [*assets.CLUSTER_CSS, *assets.MAP_CSS]  # noqa: RUF012
-    _template = Template("")
 
 
 class _Outlines(MacroElement):
@@ -423,9 +413,9 @@ def build_base_map(
     # Without a tile layer Leaflet has no maxZoom, and clustering throws: set it on the map.
     fmap.options["max_zoom"] = MAX_ZOOM
     fmap.options["min_zoom"] = 1
-    fmap.default_js = assets.LEAFLET_JS
-    fmap.default_css = assets.LEAFLET_CSS
-    fmap.add_child(_Assets())
+    # Leaflet, the cluster plugin and the map's own script and style, each in one bundle.
+    fmap.default_js = assets.MAP_JS
+    fmap.default_css = assets.MAP_CSS
     fmap.add_child(_Outlines(assets.COUNTRIES_URL))
     fmap.add_child(_Controls(tiles, lang))
     fmap.add_child(_CountryLayers(lang))

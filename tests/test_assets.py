@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import shutil
 import subprocess
 
@@ -32,13 +33,16 @@ def test_the_maps_own_script_and_style_are_served_and_linked(tmp_path):
         assert url.removeprefix(assets.STATIC_URL + "/") in names
 
 
-def test_the_maps_own_script_is_valid_javascript():
+def test_the_maps_own_script_is_valid_javascript(tmp_path):
     # Node.js parses each file without running it; a syntax error fails here, not in a reader's
     # browser. No Node.js on the machine is a failure too (the brief says it is there).
     node = shutil.which("node")
     assert node, "Node.js is needed to check the map's script"
     scripts = sorted(assets.WEB_DIR.glob("*.js"))
     assert scripts
+    # And the bundle the map frame loads (Leaflet, the cluster plugin and ours, in one file).
+    scripts.append(tmp_path / assets.BUNDLE_JS)
+    assets.ensure_static_assets(tmp_path)
     for script in scripts:
         result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
         assert result.returncode == 0, f"{script.name}: {result.stderr}"
@@ -56,3 +60,26 @@ def test_the_python_side_passes_data_and_options_only():
     source = inspect.getsource(maps)
     assert "function" not in source.replace("`stStationLayer`", "")
     assert "=>" not in source
+
+
+def test_the_bundles_hold_each_part_in_order_and_keep_image_paths(tmp_path):
+    assets.ensure_static_assets(tmp_path)
+    script = (tmp_path / assets.BUNDLE_JS).read_text()
+    at = [script.index(f"/* {name} */") for name in assets._BUNDLED_JS]
+    assert at == sorted(at)
+    assert (assets.WEB_DIR / "map.js").read_text() in script
+    style = (tmp_path / assets.BUNDLE_CSS).read_text()
+    for image in re.findall(r"url\(([^)#]+)\)", style):
+        assert (tmp_path / assets.BUNDLE_CSS).parent.joinpath(image).resolve().exists(), image
+
+
+def test_a_changed_script_remakes_the_bundle(tmp_path, monkeypatch):
+    assets.ensure_static_assets(tmp_path)
+    web = tmp_path / "source-web"
+    web.mkdir()
+    for source in assets.WEB_DIR.iterdir():
+        (web / source.name).write_bytes(source.read_bytes())
+    (web / "map.js").write_text("window.changed = 1;\n")
+    monkeypatch.setattr(assets, "WEB_DIR", web)
+    assets.ensure_static_assets(tmp_path)
+    assert "window.changed = 1;" in (tmp_path / assets.BUNDLE_JS).read_text()
