@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.harness import launch_chromium, running_app
+from tests.browser.harness import PATIENCE_MS, PatientBrowser, launch_chromium, running_app
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +15,8 @@ def browser():
             chromium = launch_chromium(playwright)
         except RuntimeError as exc:
             pytest.fail(str(exc), pytrace=False)
-        yield chromium
+        expect.set_options(timeout=PATIENCE_MS)
+        yield PatientBrowser(chromium)
         chromium.close()
 
 

@@ -108,6 +108,30 @@ def running_app(*app_args: str, env: dict[str, str] | None = None) -> Iterator[A
         server.stop()
 
 
+# How long a browser test waits for anything (a page, an element, the app to be idle) before it
+# fails: generous, so that the suite passes on a busy 2-core machine, and bounded.
+PATIENCE_MS = 120_000
+
+
+class PatientBrowser:
+    """The browser, whose every new context waits up to PATIENCE_MS (not Playwright's 30 s)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(PATIENCE_MS)
+        context.set_default_navigation_timeout(PATIENCE_MS)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 def launch_chromium(playwright):
     if not CHROMIUM.exists():
         raise RuntimeError(
@@ -132,7 +156,7 @@ def third_party(urls: list[str]) -> list[str]:
 COUNT_LINE = "text=/Showing \\d+ of \\d+ stations|显示 \\d+ 个服务站中的 \\d+ 个/"
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
+def wait_idle(page, timeout: float = PATIENCE_MS) -> None:
     """Wait until the count line is shown (in either language) and the script has stopped."""
     page.wait_for_selector(COUNT_LINE, timeout=timeout)
     page.wait_for_function(
@@ -176,7 +200,7 @@ def markers_on_map(page) -> int:
     return page.evaluate(MARKERS_JS)
 
 
-def wait_markers(page, expected: int, timeout: float = 30_000) -> None:
+def wait_markers(page, expected: int, timeout: float = PATIENCE_MS) -> None:
     page.wait_for_function(f"() => ({MARKERS_JS})() === {expected}", timeout=timeout)
 
 

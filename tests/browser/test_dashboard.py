@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from dashboard.data import load_stations
 from tests.browser.harness import (
     MAP_FRAME,
+    PATIENCE_MS,
     TILE_HOSTS,
     open_table,
     showing,
@@ -132,7 +133,7 @@ def test_switching_tiles_off_stops_every_outside_request(session):
     frame = page.frame_locator(MAP_FRAME)
     frame.get_by_role("button", name="Layers").click()
     frame.get_by_label("OpenStreetMap tiles").uncheck()
-    page.wait_for_function("() => location.search.includes('tiles=0')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('tiles=0')", timeout=PATIENCE_MS)
     wait_idle(page)
     wait_markers(page, len(DUTCH))
     session.requests.clear()

@@ -14,7 +14,14 @@ import re
 import pytest
 
 from tests.browser.conftest import Session
-from tests.browser.harness import MAP_FRAME, open_table, running_app, wait_idle, wait_markers
+from tests.browser.harness import (
+    MAP_FRAME,
+    PATIENCE_MS,
+    open_table,
+    running_app,
+    wait_idle,
+    wait_markers,
+)
 from tests.helpers import csv_text, response, station, write
 from tests.matrix import FORMULAS, FREE_TEXT, HTML
 
@@ -188,7 +195,7 @@ def test_table_and_responses_panel_show_payloads_literally(hostile):
         "p => Array.from(document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]'))"
         ".some(e => e.innerText.includes(p))",
         arg=PAYLOAD,
-        timeout=30_000,
+        timeout=PATIENCE_MS,
     )
     assert_nothing_ran(hostile)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import MAP_FRAME, wait_idle, wait_markers
+from tests.browser.harness import MAP_FRAME, PATIENCE_MS, wait_idle, wait_markers
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_the_map_and_its_frame_are_named(session):
     page = session.open("?country=NL")
     wait_idle(page)
     name = "Map of the stations in this view"
-    expect(page.locator(MAP_FRAME)).to_have_attribute("title", name, timeout=30_000)
+    expect(page.locator(MAP_FRAME)).to_have_attribute("title", name, timeout=PATIENCE_MS)
     container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
     expect(container).to_have_attribute("role", "region")
     expect(container).to_have_attribute("aria-label", name)
@@ -71,16 +71,16 @@ def test_enter_on_a_marker_selects_it_and_escape_closes_its_popup(session):
         " const a = f && f.contentDocument.activeElement;"
         " return a && (a.getAttribute('aria-label') || '').startsWith('Rotterdam, Netherlands');"
         " }",
-        timeout=30_000,
+        timeout=PATIENCE_MS,
     )
     frame = page.frame_locator(MAP_FRAME)
     page.keyboard.press("Enter")
     # (The popup of the marker before the redraw may still be fading out: one remains.)
     popup = frame.locator(".leaflet-popup")
-    expect(popup).to_have_count(1, timeout=10_000)
+    expect(popup).to_have_count(1, timeout=PATIENCE_MS)
     expect(popup).to_contain_text("ID nl-rotterdam-1")
     page.keyboard.press("Escape")
-    expect(popup).to_have_count(0, timeout=10_000)
+    expect(popup).to_have_count(0, timeout=PATIENCE_MS)
     assert focused_label(page).startswith("Rotterdam, Netherlands")
 
 
@@ -108,7 +108,7 @@ def test_a_cluster_is_named_and_opens_with_enter(session):
     map_frame(page).wait_for_function(
         f"() => map.getZoom() > {zoom} || document.querySelector('.leaflet-marker-icon')"
         " && map._layers && Object.values(map._layers).some(l => l._spiderLegs)",
-        timeout=30_000,
+        timeout=PATIENCE_MS,
     )
     assert map_frame(page).evaluate("() => document.activeElement === map.getContainer()")
     assert count >= 2

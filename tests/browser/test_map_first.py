@@ -12,7 +12,14 @@ import pytest
 
 from dashboard import panels
 from dashboard.data import load_responses, load_stations
-from tests.browser.harness import MAP_FRAME, TILE_HOSTS, third_party, wait_idle, wait_markers
+from tests.browser.harness import (
+    MAP_FRAME,
+    PATIENCE_MS,
+    TILE_HOSTS,
+    third_party,
+    wait_idle,
+    wait_markers,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -139,7 +146,9 @@ def test_a_moved_map_goes_into_the_link_and_the_link_reopens_it(browser, app):
     map_state(page)
     frame = page.frame_locator(MAP_FRAME)
     frame.get_by_role("button", name="Zoom out").click()
-    page.wait_for_function("() => new URL(location.href).searchParams.has('map')", timeout=30_000)
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.has('map')", timeout=PATIENCE_MS
+    )
     wait_idle(page)
     linked = query_of(page)["map"][0]
     lat, lng, zoom = linked.split(",")
@@ -218,7 +227,7 @@ def test_tiles_0_asks_no_tile_server_and_the_switch_on_the_map_turns_them_on(bro
     assert not tiles.is_checked()
     tiles.check()
     page.wait_for_function("() => !new URL(location.href).searchParams.has('tiles')",
-                           timeout=30_000)  # fmt: skip
+                           timeout=PATIENCE_MS)  # fmt: skip
     assert any(urlsplit(u).hostname in TILE_HOSTS for u in requests)
     assert third_party(requests) == []
     context.close()
