@@ -8,6 +8,7 @@ which Streamlit serves at `/app/static/` when `server.enableStaticServing` is on
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -42,7 +43,7 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
 def _own_files() -> dict[str, Path]:
-    files = {"countries.geojson": DATA_DIR / "countries.geojson"}
+    files = {}
     for source in sorted(WEB_DIR.glob("*.*")):
         files[f"web/{source.name}"] = source
     return files
@@ -83,6 +84,40 @@ def _write(target: Path, write) -> None:
     os.replace(partial, target)
 
 
+# The country outlines as the map receives them: each ring's points as whole thousandths of a
+# degree (the precision of data/countries.geojson), each point as the step from the one
+# before. Half the bytes of the GeoJSON, compressed or not; map.js turns it back (stOutlines).
+OUTLINES = "countries.json"
+OUTLINES_SOURCE = DATA_DIR / "countries.geojson"
+OUTLINES_SCALE = 1000
+
+
+def compact_outlines(geojson: dict) -> dict:
+    """`{"scale", "features": [[properties, [[ring as dx, dy, dx, dy...], ...] per polygon]]}`."""
+
+    def ring(points: list[list[float]]) -> list[int]:
+        steps, x0, y0 = [], 0, 0
+        for x, y in points:
+            x1, y1 = round(x * OUTLINES_SCALE), round(y * OUTLINES_SCALE)
+            steps += [x1 - x0, y1 - y0]
+            x0, y0 = x1, y1
+        return steps
+
+    features = []
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        features.append([feature["properties"], [[ring(r) for r in p] for p in polygons]])
+    return {"scale": OUTLINES_SCALE, "features": features}
+
+
+def _outlines_bytes() -> bytes:
+    geojson = json.loads(OUTLINES_SOURCE.read_text(encoding="utf-8"))
+    return json.dumps(compact_outlines(geojson), separators=(",", ":")).encode()
+
+
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
     """Copy the vendor and data files the page needs into the static folder, with the map's
     bundles made from them; return them."""
@@ -98,9 +133,14 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
         ):
             _write(target, lambda partial, source=source: shutil.copyfile(source, partial))
         written.append(target)
-    for name, parts, css in ((BUNDLE_JS, _BUNDLED_JS, False), (BUNDLE_CSS, _BUNDLED_CSS, True)):
+    made = {
+        BUNDLE_JS: lambda: _bundle(wanted, _BUNDLED_JS, css=False),
+        BUNDLE_CSS: lambda: _bundle(wanted, _BUNDLED_CSS, css=True),
+        OUTLINES: _outlines_bytes,
+    }
+    for name, make in made.items():
         target = static_dir / name
-        content = _bundle(wanted, parts, css)
+        content = make()
         if not target.exists() or target.read_bytes() != content:
             _write(target, lambda partial, content=content: partial.write_bytes(content))
         written.append(target)
@@ -119,6 +159,6 @@ CLUSTER_CSS = [
     ("markercluster_css", url(f"{VENDOR}/markercluster/MarkerCluster.css")),
     ("markercluster_default_css", url(f"{VENDOR}/markercluster/MarkerCluster.Default.css")),
 ]
-COUNTRIES_URL = url("countries.geojson")
+COUNTRIES_URL = url(OUTLINES)
 MAP_JS = [("st_map", url(BUNDLE_JS))]
 MAP_CSS = [("st_map_css", url(BUNDLE_CSS))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ def test_assets_are_copied_and_match_the_urls_the_map_uses(tmp_path):
     names = {p.relative_to(tmp_path).as_posix() for p in written}
     for _, url in assets.LEAFLET_JS + assets.LEAFLET_CSS + assets.CLUSTER_JS + assets.CLUSTER_CSS:
         assert url.removeprefix(assets.STATIC_URL + "/") in names
-    assert "countries.geojson" in names
+    assert assets.OUTLINES in names
     assert all(p.stat().st_size > 0 for p in written)
     assert "layers.png" in " ".join(names)
 
@@ -83,3 +84,26 @@ def test_a_changed_script_remakes_the_bundle(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "WEB_DIR", web)
     assets.ensure_static_assets(tmp_path)
     assert "window.changed = 1;" in (tmp_path / assets.BUNDLE_JS).read_text()
+
+
+def test_the_compact_outlines_read_back_as_the_geojson(tmp_path):
+    # The map decodes them in the browser (map.js, `outlines`); Node.js runs that same function
+    # on the file we serve, and every point must come back as data/countries.geojson has it.
+    assets.ensure_static_assets(tmp_path)
+    script = (assets.WEB_DIR / "map.js").read_text()
+    decoder = script[script.index("  function outlines(") : script.index("  /* Country outlines")]
+    program = (
+        decoder + "const fs = require('fs');"
+        f"const c = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / assets.OUTLINES))}));"
+        "process.stdout.write(JSON.stringify(outlines(c)));"
+    )
+    result = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
+    decoded = json.loads(result.stdout)
+    source = json.loads(assets.OUTLINES_SOURCE.read_text())
+    assert len(decoded["features"]) == len(source["features"])
+    for got, want in zip(decoded["features"], source["features"], strict=True):
+        assert got["properties"] == want["properties"]
+        assert got["geometry"]["type"] == want["geometry"]["type"]
+        assert got["geometry"]["coordinates"] == want["geometry"]["coordinates"]
+    size = (tmp_path / assets.OUTLINES).stat().st_size
+    assert size < assets.OUTLINES_SOURCE.stat().st_size * 0.6

@@ -146,6 +146,27 @@
     });
   }
 
+  /* The compact outlines (see dashboard/assets.py) as GeoJSON: each ring's points are steps
+   * in whole 1/scale degrees from the point before. */
+  function outlines(compact) {
+    var scale = compact.scale;
+    function ring(steps) {
+      var points = new Array(steps.length / 2), x = 0, y = 0;
+      for (var i = 0; i < steps.length; i += 2) {
+        x += steps[i];
+        y += steps[i + 1];
+        points[i / 2] = [x / scale, y / scale];
+      }
+      return points;
+    }
+    return {type: 'FeatureCollection', features: compact.features.map(function (f) {
+      var polygons = f[1].map(function (p) { return p.map(ring); });
+      return {type: 'Feature', properties: f[0], geometry: polygons.length === 1
+        ? {type: 'Polygon', coordinates: polygons[0]}
+        : {type: 'MultiPolygon', coordinates: polygons}};
+    })};
+  }
+
   /* Country outlines fetched from our server into a pane beneath the tiles. They wait for the
    * stations (drawn first), or a short while when there are none to draw. */
   function stOutlines(map, url) {
@@ -156,7 +177,7 @@
       function load() {
         if (started) { return; }
         started = true;
-        resolve(fetch(url).then(function (r) { return r.json(); }));
+        resolve(fetch(url).then(function (r) { return r.json(); }).then(outlines));
       }
       window.stStationsDrawn = load;
       setTimeout(load, 1500);
