@@ -162,3 +162,16 @@ CLUSTER_CSS = [
 COUNTRIES_URL = url(OUTLINES)
 MAP_JS = [("st_map", url(BUNDLE_JS))]
 MAP_CSS = [("st_map_css", url(BUNDLE_CSS))]
+
+
+def preload_links() -> str:
+    """A `Link` header's value that asks the browser to fetch the map frame's script bundle and
+    style with the page (deploy/run.sh gives it to the proxy): the frame, a few round trips
+    later, finds them in its cache. (streamlit-folium's own script, preloaded so, was fetched
+    a second time by the frame: it is left out.)"""
+    scripts = [url for _, url in MAP_JS]
+    styles = [url for _, url in MAP_CSS]
+    return ", ".join(
+        [f"<{url}>; rel=preload; as=script" for url in scripts]
+        + [f"<{url}>; rel=preload; as=style" for url in styles]
+    )

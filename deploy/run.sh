@@ -13,6 +13,8 @@
 #                           (PORT 443, ports 80 and 443 reachable); default plain HTTP on PORT
 #   DEPLOY_FRAME_ANCESTORS  who may embed the page (CSP frame-ancestors); default 'self'
 #   DEPLOY_BIND             the proxy's listen address; default every interface
+#   DEPLOY_LOCAL_HTTPS      1: HTTPS on https://localhost:PORT with Caddy's own (untrusted)
+#                           certificate, for benchmarks and tests of an HTTPS deployment
 #   PYTHON                  the Python with the requirements installed; default python3
 #   CADDY                   the caddy binary; default caddy
 # Anything else in the environment (DASHBOARD_OFFLINE, DASHBOARD_NOMINATIM_URL) reaches the app.
@@ -139,13 +141,21 @@ for i in "${!app_ports[@]}"; do
 done
 say "${#app_ports[@]} app processes healthy: $upstreams"
 
-if [[ -n ${DEPLOY_DOMAIN:-} ]]; then
+if [[ ${DEPLOY_LOCAL_HTTPS:-} == 1 ]]; then
+  # HTTPS (and so HTTP/2) on localhost with a certificate from Caddy's own authority, which
+  # no browser trusts: for measuring and testing what an HTTPS deployment serves.
+  site="https://localhost:$port"
+  export DEPLOY_GLOBAL_OPTIONS=$'auto_https disable_redirects\n\tskip_install_trust'
+  export DEPLOY_SITE_OPTIONS="tls internal"
+elif [[ -n ${DEPLOY_DOMAIN:-} ]]; then
   site="${DEPLOY_DOMAIN}:$port"
 else
   site="http://${DEPLOY_BIND:-}:$port"
 fi
+# The map frame's scripts and style, for the page's Link header (the browser fetches them early).
+preload="$("$python" -c 'from dashboard.assets import preload_links; print(preload_links())')"
 DEPLOY_SITE="$site" DEPLOY_UPSTREAMS="$upstreams" DEPLOY_COOKIE_SECRET="$cookie_secret" \
-  "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
+  DEPLOY_PRELOAD="$preload" "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
 pids+=("$!")
 names+=("caddy on $site")
 say "serving $site (pid $$)"

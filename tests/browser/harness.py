@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -218,14 +219,18 @@ def open_table(page):
 class Deployment:
     """`deploy/run.sh PORT REPLICAS`: app processes behind Caddy, ready when healthy through it."""
 
-    def __init__(self, replicas: int = 2, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, replicas: int = 2, env: dict[str, str] | None = None, https: bool = False
+    ) -> None:
         if not shutil.which("caddy"):
             raise RuntimeError(
                 "caddy is not installed. Install Debian's package: "
                 "apt-get update && apt-get install -y caddy (.ci/run does this)."
             )
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        # https: on localhost with Caddy's own certificate (the browser must ignore its issuer).
+        self.https = https
+        self.url = f"https://localhost:{self.port}/" if https else f"http://127.0.0.1:{self.port}/"
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         caddy_home = tempfile.mkdtemp(prefix="caddy-")
         self.process = subprocess.Popen(
@@ -239,6 +244,7 @@ class Deployment:
                 "DASHBOARD_OFFLINE": "1",
                 "XDG_CONFIG_HOME": caddy_home,
                 "XDG_DATA_HOME": caddy_home,
+                **({"DEPLOY_LOCAL_HTTPS": "1"} if https else {}),
                 **(env or {}),
             },
         )
@@ -254,12 +260,20 @@ class Deployment:
                 health = f"{self.url}_stcore/health"
                 with (
                     contextlib.suppress(OSError),
-                    urllib.request.urlopen(health, timeout=5) as answer,
+                    urllib.request.urlopen(health, timeout=5, context=self._tls()) as answer,
                 ):
                     if answer.status == 200:
                         return self
             time.sleep(0.3)
         raise RuntimeError(f"the deployment was not healthy after {timeout}s:\n{self.output()}")
+
+    def _tls(self) -> ssl.SSLContext | None:
+        if not self.https:
+            return None
+        unverified = ssl.create_default_context()
+        unverified.check_hostname = False
+        unverified.verify_mode = ssl.CERT_NONE
+        return unverified
 
     def children(self) -> list[int]:
         """Process ids of run.sh's children (the app processes and Caddy)."""

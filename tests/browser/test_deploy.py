@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import async_playwright
 
+from dashboard.assets import MAP_CSS, MAP_JS
 from dashboard.data import load_stations
 from tests.browser.harness import (
     COUNT_LINE,
@@ -163,6 +164,38 @@ def test_large_bundles_are_compressed(deployment):
         assert headers.get("content-encoding") == expected
         plain = fetch(deployment.url + bundle, {"Accept-Encoding": "identity"})[2]
         assert len(body) < len(plain) / 2
+
+
+def test_the_page_preloads_the_maps_files_and_the_browser_may_keep_them(deployment):
+    # The map frame asks for them seconds later; by then they are in the browser's cache.
+    _, headers, _ = fetch(deployment.url)
+    links = dict(re.findall(r"<([^>]+)>; rel=preload; as=(\w+)", headers["link"]))
+    assert links == {url: "script" for _, url in MAP_JS} | {url: "style" for _, url in MAP_CSS}
+    for url in links:
+        status, file_headers, _ = fetch(deployment.url + url.lstrip("/"))
+        assert status == 200
+        assert file_headers["cache-control"] == "public, max-age=3600"
+
+
+def test_over_https_the_page_comes_by_http2_with_hsts(browser):
+    # DEPLOY_LOCAL_HTTPS: Caddy's own certificate on localhost, as a public HTTPS site serves.
+    secure = Deployment(replicas=1, https=True)
+    try:
+        secure.wait_healthy()
+        context = browser.new_context(ignore_https_errors=True)
+        page = context.new_page()
+        answer = page.goto(secure.url)
+        assert answer.status == 200
+        headers = answer.all_headers()
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert "Secure; SameSite=None" in headers["set-cookie"]
+        wait_idle(page)
+        wait_markers(page, len(load_stations()))
+        navigation = "() => performance.getEntriesByType('navigation')[0].nextHopProtocol"
+        assert page.evaluate(navigation) == "h2"
+        context.close()
+    finally:
+        assert secure.stop() == 0, secure.output()
 
 
 def test_health_answers_through_the_proxy_and_internals_do_not(deployment):
