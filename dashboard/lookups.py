@@ -2,7 +2,8 @@
 
 OpenStreetMap's Nominatim allows one request per second per application and blocks offenders,
 so the whole server keeps to that, whatever number of readers type place names at once:
-- one rate limit for the process (a lock and the time of the last request);
+- one rate limit for the machine: every app process (deploy/run.sh starts several) takes a
+  lock file in turn, which holds the time of the last request (`MachineGate`);
 - one shared cache of answers (found or not found), so a name is asked once;
 - a cap per session, with a clear message once a reader has used it up;
 - `DASHBOARD_NOMINATIM_URL` points look-ups at a self-hosted Nominatim (for organisations that
@@ -12,13 +13,17 @@ A failure reads as plain words in the page's language; its technical detail goes
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from dashboard.geocode import GeocodeFailure, Location, NominatimGeocoder, Query
@@ -52,6 +57,49 @@ def service_from_env(environ: dict[str, str] | None = None) -> tuple[str, str] |
     return parts.scheme, parts.netloc + parts.path.rstrip("/")
 
 
+class MachineGate:
+    """At most one request per `interval` across every process on this machine that uses the
+    same lock file: each takes the file's lock in turn, waits until `interval` has passed since
+    the time written in it, makes its request, and writes the time again."""
+
+    def __init__(
+        self,
+        path: Path,
+        interval: float = MIN_INTERVAL_S,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.path, self.interval, self.clock, self.sleep = path, interval, clock, sleep
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with open(self.path, "a+", encoding="ascii") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                try:
+                    last = float(handle.read().strip() or "-inf")
+                except ValueError:  # a damaged file: wait a whole interval to be safe
+                    last = self.clock()
+                wait = min(last + self.interval - self.clock(), self.interval)
+                if wait > 0:
+                    self.sleep(wait)
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(repr(self.clock()))
+                handle.flush()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def gate_path(environ: dict[str, str] | None = None) -> Path:
+    """The lock file every app process on the machine shares (`DASHBOARD_LOOKUP_LOCK`)."""
+    env = os.environ if environ is None else environ
+    default = Path(tempfile.gettempdir()) / "police-stations-dashboard-lookups.lock"
+    return Path(env.get("DASHBOARD_LOOKUP_LOCK", "").strip() or default)
+
+
 @dataclass
 class Lookups:
     """Look-ups through one geocoder, rate-limited, cached and capped per session."""
@@ -63,6 +111,7 @@ class Lookups:
     sleep: Callable[[float], None] = time.sleep
     _state: threading.Lock = field(default_factory=threading.Lock)  # cache and counts
     _requests: threading.Lock = field(default_factory=threading.Lock)  # one request at a time
+    gate: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext
     _last: float = float("-inf")
     _cache: OrderedDict[str, Location | None] = field(default_factory=OrderedDict)
     _used: dict[str, int] = field(default_factory=dict)
@@ -93,7 +142,8 @@ class Lookups:
             if wait > 0:
                 self.sleep(wait)
             try:
-                found = self.geocoder(Query("", name.strip(), "", ""))
+                with self.gate():  # and one at a time, a second apart, for the machine
+                    found = self.geocoder(Query("", name.strip(), "", ""))
             except GeocodeFailure as exc:
                 log.warning("place look-up for %r failed: %s", name, exc)
                 raise LookupRefused("place_lookup_failed") from exc
@@ -122,5 +172,8 @@ def shared() -> Lookups | None:
     with _SHARED_LOCK:
         if service not in _SHARED:
             scheme, domain = service
-            _SHARED[service] = Lookups(NominatimGeocoder(timeout=3, scheme=scheme, domain=domain))
+            _SHARED[service] = Lookups(
+                NominatimGeocoder(timeout=3, scheme=scheme, domain=domain),
+                gate=MachineGate(gate_path()),
+            )
         return _SHARED[service]

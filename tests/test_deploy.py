@@ -56,7 +56,7 @@ def test_every_locked_package_has_hashes_and_the_project_is_not_locked():
 
 
 def test_the_image_installs_only_the_lock_file_with_hashes():
-    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
     installs = re.findall(r"pip install[^\n]*", dockerfile)
     assert installs, "the Dockerfile installs no Python packages"
     for line in installs:
@@ -72,9 +72,13 @@ def test_the_image_installs_only_the_lock_file_with_hashes():
 
 
 def test_compose_runs_the_image_read_only_with_a_restart_policy():
-    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    compose = (ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8")
+    # Built from the repository root, with the Dockerfile and its ignore file beside this one.
+    assert (ROOT / "deploy" / ".." / "deploy" / "Dockerfile").exists()
+    assert (ROOT / "deploy" / "Dockerfile.dockerignore").exists()
     for line in (
-        "build: .",
+        "context: ..",
+        "dockerfile: deploy/Dockerfile",
         '- "8080:8080"',
         "restart: unless-stopped",
         "read_only: true",

@@ -4,12 +4,16 @@ a cap per session, a self-hosted service by URL, and failures in plain words."""
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
+from dashboard import lookups
 from dashboard.geocode import GeocodeFailure, Location, Query
-from dashboard.lookups import LookupRefused, Lookups, service_from_env
+from dashboard.lookups import LookupRefused, Lookups, MachineGate, service_from_env
 from dashboard.places import resolve_place
 from tests.helpers import station
 
@@ -125,3 +129,54 @@ def test_a_failed_service_reads_as_plain_words_in_the_pages_language(caplog):
 )  # fmt: skip
 def test_the_service_comes_from_the_environment(env, service):
     assert service_from_env(env) == service
+
+
+def _ask_through_gate(path: str, interval: float, count: int, times) -> None:
+    gate = MachineGate(Path(path), interval)
+    for _ in range(count):
+        with gate():
+            times.append(time.time())
+
+
+def test_app_processes_on_one_machine_share_one_rate_limit(tmp_path):
+    # deploy/run.sh runs several app processes: together they still ask the service at most
+    # once per interval (here 0.25 s, for speed; the app uses a second).
+    interval = 0.25
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        times = manager.list()
+        workers = [
+            context.Process(
+                target=_ask_through_gate, args=(str(tmp_path / "gate"), interval, 3, times)
+            )
+            for _ in range(3)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert all(worker.exitcode == 0 for worker in workers)
+        stamps = sorted(times)
+    assert len(stamps) == 9
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert min(gaps) >= interval * 0.95, gaps
+
+
+def test_a_damaged_gate_file_waits_a_whole_interval(tmp_path):
+    path = tmp_path / "gate"
+    path.write_text("not a time")
+    waited: list[float] = []
+    gate = MachineGate(path, 1.0, clock=lambda: 100.0, sleep=waited.append)
+    with gate():
+        pass
+    assert waited == [1.0]
+    assert float(path.read_text()) == 100.0
+
+
+def test_the_shared_lookups_go_through_the_machines_gate(monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_LOOKUP_LOCK", str(tmp_path / "gate"))
+    monkeypatch.setenv("DASHBOARD_NOMINATIM_URL", "http://127.0.0.1:9/gate-test")
+    monkeypatch.delenv("DASHBOARD_OFFLINE", raising=False)
+    found = lookups.shared()
+    assert isinstance(found.gate, MachineGate)
+    assert found.gate.path == tmp_path / "gate"
