@@ -1,17 +1,38 @@
-"""Shared fixtures: the bundled data, loaded once."""
+"""Shared fixtures: the tests' own small data (tests/fixtures/), loaded once.
+
+Only tests/test_bundled_data.py (and the docs-in-step tests) read data/: a correction to the
+data never breaks a logic test."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from dashboard.data import load_responses, load_stations
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_STATIONS = FIXTURES / "stations.csv"
+FIXTURE_RESPONSES = FIXTURES / "responses.csv"
+# How the app is started on them (streamlit run, AppTest): its own command-line options.
+FIXTURE_ARGS = ("--stations", str(FIXTURE_STATIONS), "--responses", str(FIXTURE_RESPONSES))
+
 
 @pytest.fixture(scope="session")
 def stations():
-    return load_stations()
+    return load_stations(FIXTURE_STATIONS)
 
 
 @pytest.fixture(scope="session")
 def responses(stations):
-    return load_responses(stations=stations)
+    return load_responses(FIXTURE_RESPONSES, stations=stations)
+
+
+@pytest.fixture(scope="session")
+def bundled_stations():
+    return load_stations()
+
+
+@pytest.fixture(scope="session")
+def bundled_responses(bundled_stations):
+    return load_responses(stations=bundled_stations)

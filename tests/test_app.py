@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import panels
+from tests.conftest import FIXTURE_ARGS, FIXTURE_RESPONSES, FIXTURE_STATIONS
 from tests.helpers import station, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -17,15 +18,24 @@ SHOWING = re.compile(r"Showing (\d+) of (\d+) stations")
 
 
 def start(query: dict[str, str] | None = None, argv: list[str] | None = None) -> AppTest:
+    """The app under AppTest, on the tests' own data (tests/fixtures/) unless `argv` names other
+    files; every later run of it (a widget change, a click) sees the same command line."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    old = sys.argv
-    sys.argv = ["app.py", *(argv or [])]
-    try:
-        at.run()
-    finally:
-        sys.argv = old
+    args = ["app.py", *(FIXTURE_ARGS if argv is None else argv)]
+    run = at._run
+
+    def run_with_args(*positional, **named):
+        old = sys.argv
+        sys.argv = args
+        try:
+            return run(*positional, **named)
+        finally:
+            sys.argv = old
+
+    at._run = run_with_args  # type: ignore[method-assign]
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -38,9 +48,9 @@ def showing(at: AppTest) -> tuple[int, int]:
     raise AssertionError("no 'Showing N of M stations' line")
 
 
-def test_default_view_shows_every_station():
+def test_default_view_shows_every_station(stations):
     shown, total = showing(start())
-    assert shown == total >= 95
+    assert shown == total == len(stations)
 
 
 def test_link_parameters_are_applied():
@@ -133,8 +143,8 @@ def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch)
 def test_as_of_link_shows_the_map_as_it_stood():
     at = start({"asof": "2022-10-01"})
     shown, total = showing(at)
-    assert shown == 52
-    assert total >= 95
+    # The fixture's ten stations of the September report, and Prato (reported 3 September).
+    assert (shown, total) == (11, 21)
 
 
 def test_near_a_place_link_keeps_stations_within_the_distance():
@@ -155,14 +165,15 @@ def test_unknown_place_offline_gives_a_notice_not_an_error(monkeypatch):
 
 def test_as_of_steps_through_months_with_buttons():
     at = start({"asof": "2022-10-01"})
-    assert showing(at)[0] == 52  # the September report
+    assert showing(at)[0] == 11  # the September report (and Prato)
     next(b for b in at.button if b.label == "1 month →").click().run()
     assert at.query_params["asof"] == "2022-11-01"
-    assert showing(at)[0] < 60  # the December report is not out yet
-    for _ in range(2):
-        next(b for b in at.button if b.label == "1 month →").click().run()
+    assert showing(at)[0] == 12  # Sydney, reported in October (a month-only date)
+    next(b for b in at.button if b.label == "1 month →").click().run()
+    assert showing(at)[0] == 12  # the December report is not out yet
+    next(b for b in at.button if b.label == "1 month →").click().run()
     assert at.query_params["asof"] == "2023-01-01"
-    assert showing(at)[0] > 85  # now it is
+    assert showing(at)[0] == 18  # now it is: every station first reported in 2022
     next(b for b in at.button if b.label == "← 1 month").click().run()
     assert at.query_params["asof"] == "2022-12-01"
 
@@ -202,9 +213,11 @@ def test_both_charts_follow_the_view_with_whole_numbers():
     at.run()
     per_country, per_year = vega_charts(at)
     assert [r["country"] for r in per_country["rows"]] == ["Netherlands"]
-    stations = load_stations()
+    stations = load_stations(FIXTURE_STATIONS)
     dutch = stations.loc[stations["country_code"] == "NL"]
-    expected = len(panels.view_responses(load_responses(stations=stations), dutch))
+    expected = len(
+        panels.view_responses(load_responses(FIXTURE_RESPONSES, stations=stations), dutch)
+    )
     assert sum(r["responses"] for r in per_year["rows"]) == expected
     assert per_country["spec"]["encoding"]["x"]["axis"]["format"] == "d"
     assert per_year["spec"]["encoding"]["y"]["axis"]["format"] == "d"

@@ -13,6 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ("110 Overseas (2022-09)", "Patrol and Persuade (2022-12)")
 
 
+# This module checks the bundled data itself: here `stations` and `responses` are data/'s, not
+# the tests' fixtures (tests/conftest.py).
+@pytest.fixture(scope="module")
+def stations(bundled_stations):
+    return bundled_stations
+
+
+@pytest.fixture(scope="module")
+def responses(bundled_responses):
+    return bundled_responses
+
+
 @pytest.fixture(scope="module")
 def outlines():
     features = json.loads((ROOT / "data" / "countries.geojson").read_text())["features"]

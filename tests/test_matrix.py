@@ -11,6 +11,7 @@ from dashboard.data import DataError, load_stations
 from dashboard.export import to_csv_bytes
 from dashboard.panels import md_text
 from dashboard.sources import MAX_UPLOAD_BYTES
+from tests.conftest import FIXTURE_STATIONS
 from tests.matrix import CASES, FREE_TEXT, Case
 from tests.test_app import showing, start
 
@@ -30,11 +31,18 @@ def test_validator(case: Case):
 
 @pytest.fixture(scope="module")
 def bundled_total() -> int:
+    """What the app falls back to when a --stations file is refused: data/'s own file."""
     return len(load_stations())
 
 
+@pytest.fixture(scope="module")
+def fixture_total() -> int:
+    """What the tests' app runs on (tests/fixtures/), and keeps when an upload is refused."""
+    return len(load_stations(FIXTURE_STATIONS))
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_upload_in_the_app(case: Case, bundled_total: int):
+def test_upload_in_the_app(case: Case, fixture_total: int):
     at = start()
     at.file_uploader[0].set_value(("mine.csv", case.data, "text/csv")).run()
     assert not at.exception
@@ -45,7 +53,7 @@ def test_upload_in_the_app(case: Case, bundled_total: int):
     problems = " ".join(c.value for c in at.code)
     assert case.expected in problems
     assert "stays in use" in " ".join(e.value for e in at.error)
-    assert showing(at) == (bundled_total, bundled_total)
+    assert showing(at) == (fixture_total, fixture_total)
 
 
 @pytest.mark.parametrize(
@@ -62,13 +70,13 @@ def test_command_line_file_behaves_like_an_upload(case: Case, tmp_path, bundled_
         assert showing(at) == (bundled_total, bundled_total)
 
 
-def test_back_to_the_bundled_data(bundled_total: int):
+def test_back_to_the_bundled_data(fixture_total: int):
     good = next(c for c in CASES if c.name == "UTF-8 BOM")
     at = start()
     at.file_uploader[0].set_value(("mine.csv", good.data, "text/csv")).run()
     assert showing(at) == (2, 2)
     next(b for b in at.button if b.label == "Back to the bundled data").click().run()
-    assert showing(at) == (bundled_total, bundled_total)
+    assert showing(at) == (fixture_total, fixture_total)
 
 
 def test_uploaded_responses_about_unknown_stations_are_set_aside():
