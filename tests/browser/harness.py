@@ -220,7 +220,11 @@ class Deployment:
     """`deploy/run.sh PORT REPLICAS`: app processes behind Caddy, ready when healthy through it."""
 
     def __init__(
-        self, replicas: int = 2, env: dict[str, str] | None = None, https: bool = False
+        self,
+        replicas: int = 2,
+        env: dict[str, str] | None = None,
+        https: bool = False,
+        app_args: tuple[str, ...] = (),
     ) -> None:
         if not shutil.which("caddy"):
             raise RuntimeError(
@@ -234,7 +238,13 @@ class Deployment:
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         caddy_home = tempfile.mkdtemp(prefix="caddy-")
         self.process = subprocess.Popen(
-            ["bash", "deploy/run.sh", str(self.port), str(replicas)],
+            [
+                "bash",
+                "deploy/run.sh",
+                str(self.port),
+                str(replicas),
+                *(["--", *app_args] if app_args else []),
+            ],
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,

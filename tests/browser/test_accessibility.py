@@ -66,12 +66,19 @@ def unmeasured_text(frame, results: dict) -> list[dict]:
     return left
 
 
+# The map drawn: markers placed and the outlines (which arrive after them) beneath. Asked of
+# the page, not of a frame object, which would be stale if Streamlit replaced the frame.
+SETTLED = f"""() => {{
+  const frame = document.querySelector('{MAP_FRAME}');
+  const doc = frame && frame.contentDocument;
+  return !!(doc && frame.contentWindow.map && doc.querySelector('.leaflet-marker-icon')
+    && doc.querySelector('.leaflet-outlines-pane path'));
+}}"""
+
+
 def settled(page) -> None:
     wait_idle(page)
-    frame = map_frame(page)
-    frame.wait_for_function("() => window.map && document.querySelector('.leaflet-marker-icon')")
-    # The outlines arrive after the stations; wait for them too (they change what is beneath).
-    frame.wait_for_function("() => document.querySelector('.leaflet-outlines-pane path')")
+    page.wait_for_function(SETTLED)
 
 
 def check(page) -> None:
