@@ -28,6 +28,9 @@
     });
   }
 
+  // A station's place in words: "City, Country", or the country alone.
+  function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
+
   function isActivate(event) {
     return event.key === 'Enter' || event.key === ' ' || event.key === 'Spacebar';
   }
@@ -300,7 +303,7 @@
     var markers = cluster.getAllChildMarkers(), n = markers.length;
     var cities = {}, countries = {}, cityList = [], countryList = [];
     markers.forEach(function (m) {
-      var r = m.options.row, city = r[6] ? r[6] + ', ' + r[7] : r[7], country = r[7];
+      var r = m.options.row, city = place(r), country = r[7];
       if (!cities[city]) { cities[city] = 0; cityList.push(city); }
       cities[city] += 1;
       if (!countries[country]) { countries[country] = 0; countryList.push(country); }
@@ -359,7 +362,6 @@
       }
       return icons[key];
     }
-    function place(r) { return r[6] ? r[6] + ', ' + r[7] : r[7]; }
     function tooltip(layer) {
       var r = layer.options.row;
       return el('div', r[5] + ' (' + place(r) + ')' + (r[4] === 1 ? ' - ' + words.tipApprox : ''));

@@ -196,6 +196,11 @@ MARKERS_JS = """() => {
 }"""
 
 
+def map_document(page):
+    """The map's frame (a Playwright Frame), to run script in or audit."""
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
 def markers_on_map(page) -> int:
     """How many station markers the map has placed (clustered or not), in any cluster group."""
     return page.evaluate(MARKERS_JS)

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.maps import contrast
 from tests.browser.axe import audit, serious
-from tests.browser.harness import MAP_FRAME, wait_idle
+from tests.browser.harness import MAP_FRAME, map_document, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +20,6 @@ PHONE = {"width": 390, "height": 844}
 # Leaflet's scale bar (which axe finds "partly covered" at world zoom) and glyphs such as "−".
 UNMEASURED_ALLOWED = ("leaflet-control-scale-line",)
 NON_TEXT = "only non-text characters"
-
-
-def map_frame(page):
-    return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
 # The text's colour and the first background behind it that is not fully transparent.
@@ -83,10 +79,10 @@ def settled(page) -> None:
 
 def check(page) -> None:
     on_page = audit(page.main_frame)
-    on_map = audit(map_frame(page))
+    on_map = audit(map_document(page))
     assert serious(on_page) == [], on_page["violations"]
     assert serious(on_map) == [], on_map["violations"]
-    unmeasured = unmeasured_text(map_frame(page), on_map)
+    unmeasured = unmeasured_text(map_document(page), on_map)
     assert unmeasured == [], [(n["html"], n["summary"]) for n in unmeasured]
 
 

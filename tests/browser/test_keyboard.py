@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import MAP_FRAME, PATIENCE_MS, wait_idle, wait_markers
+from tests.browser.harness import MAP_FRAME, PATIENCE_MS, map_document, wait_idle, wait_markers
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,9 @@ ACTIVE = """() => {
 MAX_TABS = 150
 
 
-def map_frame(page):
-    return page.locator(MAP_FRAME).element_handle().content_frame()
-
-
 def tab_to(page, wanted: re.Pattern, most: int = MAX_TABS) -> dict:
     """Press Tab (only) until the focus is on a map element whose name matches `wanted`."""
-    frame = map_frame(page)
+    frame = map_document(page)
     for _ in range(most):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement && document.activeElement.tagName") != (
@@ -40,7 +36,7 @@ def tab_to(page, wanted: re.Pattern, most: int = MAX_TABS) -> dict:
 
 
 def focused_label(page) -> str | None:
-    active = map_frame(page).evaluate(ACTIVE)
+    active = map_document(page).evaluate(ACTIVE)
     return active and active["label"]
 
 
@@ -102,13 +98,13 @@ def test_a_cluster_is_named_and_opens_with_enter(session):
     assert cluster["role"] == "button"
     assert "marker-cluster" in cluster["cls"]
     count = int(cluster["label"].split()[0])
-    zoom = map_frame(page).evaluate("() => map.getZoom()")
+    zoom = map_document(page).evaluate("() => map.getZoom()")
     page.keyboard.press("Enter")
     # Opened: the map zoomed in on it (or spread it out), and the focus waits on the map.
-    map_frame(page).wait_for_function(
+    map_document(page).wait_for_function(
         f"() => map.getZoom() > {zoom} || document.querySelector('.leaflet-marker-icon')"
         " && map._layers && Object.values(map._layers).some(l => l._spiderLegs)",
         timeout=PATIENCE_MS,
     )
-    assert map_frame(page).evaluate("() => document.activeElement === map.getContainer()")
+    assert map_document(page).evaluate("() => document.activeElement === map.getContainer()")
     assert count >= 2

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.data import load_stations
 from dashboard.i18n import t
-from tests.browser.harness import MAP_FRAME, third_party, wait_idle, wait_markers
+from tests.browser.harness import MAP_FRAME, map_document, third_party, wait_idle, wait_markers
 
 pytestmark = pytest.mark.browser
 STATIONS = load_stations()
@@ -26,11 +26,6 @@ def query_of(page) -> dict[str, list[str]]:
 
 def map_frame(page):
     return page.frame_locator(MAP_FRAME)
-
-
-def frame_of(page):
-    """The map's frame, to run script in."""
-    return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
 def test_language_switch_rewords_page_map_and_link(session):
@@ -98,7 +93,7 @@ def test_country_layer_shades_the_countries_of_the_view_from_the_layer_control(s
     page.keyboard.press("ArrowDown")
     legend = frame.locator(".st-legend", has_text="Stations per country (this view)")
     legend.wait_for()
-    inner = frame_of(page)
+    inner = map_document(page)
     inner.wait_for_function(f"() => {COUNTRY_PATHS} === 1")
     assert inner.evaluate(f"() => {LABELS}") == ["2"]
     # The other shading replaces it (one at a time), with its own legend and tier numbers.
@@ -122,7 +117,7 @@ def test_country_layer_on_all_stations_labels_every_country(session):
     frame = map_frame(page)
     frame.get_by_role("button", name="Layers").click()
     frame.locator(".leaflet-control-layers").get_by_text("Countries: stations").click()
-    inner = frame_of(page)
+    inner = map_document(page)
     inner.wait_for_function(f"() => {COUNTRY_PATHS} > 40")
     labels = inner.evaluate(f"() => {LABELS}")
     assert sum(int(x) for x in labels) == len(STATIONS)
