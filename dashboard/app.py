@@ -237,6 +237,7 @@ class View:
     stations: pd.DataFrame  # the view's stations (as of the day, filtered, near the place)
     responses: pd.DataFrame  # the responses made by the day (all countries)
     unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
+    version: str | None  # the data's version, if its files state one (versions.py)
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -279,6 +280,7 @@ def make_view(
         shown,
         by_day,
         unframed,
+        data.version,
     )
 
 
@@ -706,13 +708,19 @@ def about(view: View, filters: Filters) -> None:
         with box:
             st.markdown(panels.md_text(t("method", lang)))
             coverage_line(view)
-            version = t("version", lang, reviewed=DATA_REVIEWED, commit=(git_commit() or "-")[:12])
+            commit = (git_commit() or "-")[:12]
+            if view.version:
+                version = t(
+                    "version", lang, version=view.version, reviewed=DATA_REVIEWED, commit=commit
+                )
+            else:
+                version = t("version_unstated", lang, commit=commit)
             st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
             query = urlencode(to_query(filters, display=page.current_display()))
             base = (st.context.url or "").split("?", 1)[0]
             link = f"{base}?{query}" if base and query else base or None
             cite = export.citation(
-                query, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link
+                query, view.version, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link
             )
             st.markdown(f"**{panels.md_text(t('cite', lang))}**")
             st.text(cite)

@@ -75,10 +75,23 @@ def to_geojson_bytes(df: pd.DataFrame) -> bytes:
 
 
 def citation(
-    filters_query: str, reviewed: str, commit: str | None, now: dt.datetime, link: str | None
+    filters_query: str,
+    version: str | None,
+    reviewed: str,
+    commit: str | None,
+    now: dt.datetime,
+    link: str | None,
 ) -> str:
-    """The "cite this view" text: dataset version, filters, export time and the view's link."""
-    version = f"data reviewed {reviewed}" + (f", commit {commit[:12]}" if commit else "")
+    """The "cite this view" text: data version, filters, export time and the view's link.
+
+    `version` is None for files whose version nobody stated (uploads, other folders): the text
+    says so instead of lending them the bundled data's version and review date.
+    """
+    if version:
+        version = f"data version {version}, reviewed {reviewed}"
+    else:
+        version = "data version not stated"
+    version += f", commit {commit[:12]}" if commit else ""
     shown = filters_query or "none (all stations)"
     lines = [
         'Alleged Chinese overseas police "service stations" dashboard '

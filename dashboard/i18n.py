@@ -193,7 +193,14 @@ _UI: dict[str, tuple[str, str]] = {
         "服务站的状态历史由有日期的政府回应推导得出。摘要为英文。",
     ),
     "data_version": ("Data version", "数据版本"),
-    "version": ("reviewed {reviewed}, commit {commit}", "核查于 {reviewed}，提交 {commit}"),
+    "version": (
+        "{version}, reviewed {reviewed}, commit {commit}",
+        "{version}，核查于 {reviewed}，提交 {commit}",
+    ),
+    "version_unstated": (
+        "not stated for these files (they are not the bundled data), commit {commit}",
+        "这些文件未注明版本（不是内置数据），提交 {commit}",
+    ),
     "n_stations_one": ("{count} station", "{count} 个服务站"),
     "n_stations_many": ("{count} stations", "{count} 个服务站"),
     "n_responses_one": ("{count} response", "{count} 条回应"),
@@ -304,6 +311,7 @@ _UI: dict[str, tuple[str, str]] = {
     "field_status_date": ("Status date", "状态日期"),
     "field_summary": ("Summary", "摘要"),
     "field_sources": ("Sources", "来源"),
+    "field_last_checked": ("Sources last checked", "来源最近核对日期"),
     # Map
     "legend_status": ("Status", "状态"),
     "legend_approx": (

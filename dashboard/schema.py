@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dashboard.versions import latest
+
 Kind = Literal["text", "slug", "enum", "number", "date", "country_code", "url", "url_list"]
 
 STATUS_DEFINITIONS: dict[str, str] = {
@@ -101,6 +103,14 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+LAST_CHECKED = Column(
+    "last_checked",
+    "date",
+    "When an editor last opened this row's sources and found that they support it "
+    "(YYYY-MM-DD). Rows not re-read since the first build keep the build's date.",
+)
 
 
 STATIONS = Table(
@@ -200,6 +210,7 @@ STATIONS = Table(
             "One or more https URLs separated by a space; the first is the best.",
             max_length=3000,
         ),
+        LAST_CHECKED,
     ),
 )
 
@@ -241,6 +252,7 @@ RESPONSES = Table(
             max_length=280,
         ),
         Column("source_url", "url", "One https URL.", max_length=1000),
+        LAST_CHECKED,
     ),
     foreign_keys=(("station_id", "stations", "station_id"),),
 )
@@ -294,8 +306,8 @@ def _frictionless_field(column: Column) -> dict[str, object]:
     return spec
 
 
-def datapackage() -> dict[str, object]:
-    """The Frictionless Data Package descriptor for the bundled CSVs."""
+def datapackage(version: str) -> dict[str, object]:
+    """The Frictionless Data Package descriptor for the bundled CSVs at `version`."""
     resources = []
     for table in TABLES:
         schema: dict[str, object] = {
@@ -323,6 +335,7 @@ def datapackage() -> dict[str, object]:
     return {
         "name": "chinese-overseas-police-stations",
         "title": "Alleged Chinese overseas police 'service stations' and government responses",
+        "version": version,
         "licenses": [
             {
                 "name": "CC-BY-4.0",
@@ -335,8 +348,9 @@ def datapackage() -> dict[str, object]:
 
 
 def datapackage_json() -> str:
-    """`datapackage()` as the exact text kept in data/datapackage.json."""
-    return json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n"
+    """`datapackage()` at the changelog's newest version: the exact text of
+    data/datapackage.json."""
+    return json.dumps(datapackage(latest().version), indent=2, ensure_ascii=False) + "\n"
 
 
 def _definitions_table(title: str, definitions: dict[str, str]) -> list[str]:

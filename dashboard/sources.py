@@ -19,6 +19,7 @@ from dashboard.data import (
     split_orphans,
 )
 from dashboard.schema import RESPONSES
+from dashboard.versions import version_beside
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # keep in step with server.maxUploadSize (MB)
 
@@ -41,6 +42,9 @@ class DataSet:
     stations_origin: str
     responses_origin: str
     problems: list[str] = field(default_factory=list)
+    # The data's version (versions.version_beside), when both files come from one folder that
+    # states it; None for uploads and mixed folders, whose version nobody stated.
+    version: str | None = None
 
 
 def empty_responses() -> pd.DataFrame:
@@ -94,9 +98,22 @@ def resolve(
     responses, responses_origin = _uploaded(
         load_responses, responses_upload, responses, responses_origin, problems
     )
+    version = None
+    folder = _folder(stations_origin, stations_path)
+    if folder is not None and folder == _folder(responses_origin, responses_path):
+        version = version_beside(folder / STATIONS_PATH.name)
     if responses is None:
         responses, responses_origin = empty_responses(), "no responses"
     orphans = empty_responses()
     if stations is not None:
         responses, orphans = split_orphans(responses, stations)
-    return DataSet(stations, responses, orphans, stations_origin, responses_origin, problems)
+    return DataSet(
+        stations, responses, orphans, stations_origin, responses_origin, problems, version
+    )
+
+
+def _folder(origin: str, path: Path) -> Path | None:
+    """The folder a file in use was read from; None for an upload or no file."""
+    if origin.startswith("the bundled "):
+        return STATIONS_PATH.parent
+    return Path(path).resolve().parent if origin == str(path) else None

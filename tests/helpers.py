@@ -27,6 +27,7 @@ GOOD_STATION = {
     "status_date": "2022-11-01",
     "summary": "Reported by Safeguard Defenders; the Dutch government ordered it closed.",
     "sources": "https://example.org/a https://example.org/b",
+    "last_checked": "2026-11-27",
 }
 
 GOOD_RESPONSE = {
@@ -38,6 +39,7 @@ GOOD_RESPONSE = {
     "response_type": "closure_order",
     "summary": "Told the Chinese ambassador the stations must close.",
     "source_url": "https://example.org/c",
+    "last_checked": "2026-11-27",
 }
 
 

@@ -234,3 +234,26 @@ def test_report_buttons_show_the_map_as_of_each_report():
     assert "As of 12 September 2022" in heading
     next(b for b in at.button if b.label.startswith("Patrol and Persuade")).click().run()
     assert at.query_params["asof"] in ("2022-12-05", ["2022-12-05"])
+
+
+def about_text(at: AppTest) -> str:
+    at.session_state["about_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    # Markdown escapes punctuation ("1\\.1\\.0"); the reader sees it without the backslashes.
+    shown = " ".join([*(m.value for m in at.markdown), *(t.value for t in at.text)])
+    return shown.replace("\\", "")
+
+
+def test_about_and_citation_give_the_datas_version():
+    text = about_text(start())
+    # tests/fixtures/datapackage.json states it; the bundled data's is in data/datapackage.json.
+    assert "Data version:** 0.1.0-fixtures, reviewed" in text
+    assert "data version 0.1.0-fixtures, reviewed" in text
+
+
+def test_files_without_a_stated_version_are_not_given_one(tmp_path):
+    path = write(tmp_path / "mine.csv", [station()])
+    text = about_text(start(argv=["--stations", str(path)]))
+    assert "not stated for these files" in text
+    assert "data version not stated" in text

@@ -87,3 +87,39 @@ def test_summaries_fit_and_no_private_address_is_published(stations):
 
 def test_every_responding_country_has_a_station(stations, responses):
     assert set(responses["country_code"]) <= set(stations["country_code"])
+
+
+def test_each_stations_status_is_where_its_history_ends(stations, responses):
+    """The map (status column), a station's history and the "as of" view never disagree."""
+    from dashboard.history import status_history
+
+    disagree = {}
+    for record in stations.to_dict("records"):
+        last = status_history(record, responses)[-1]
+        if last["status"] != record["status"]:
+            disagree[record["station_id"]] = (record["status"], last["status"], last["event"])
+    assert not disagree, disagree
+
+
+def test_every_row_was_checked_on_a_review_day_not_in_the_future(stations, responses):
+    import datetime as dt
+
+    from dashboard.data import DATA_REVIEWED
+
+    for table in (stations, responses):
+        days = table["last_checked"].astype(str)
+        assert days.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), "a review has a day"
+        assert (days <= DATA_REVIEWED).all()
+        assert (days >= "2026-11-27").all(), "no row predates the first build"
+    assert dt.date.fromisoformat(DATA_REVIEWED) <= dt.date.today()
+
+
+def test_the_changelog_names_only_rows_that_exist_unless_removed(stations, responses):
+    from dashboard.versions import CHANGELOG_PATH, releases
+
+    known = set(stations["station_id"]) | set(responses["response_id"])
+    for release in releases(CHANGELOG_PATH.read_text(encoding="utf-8")):
+        named = release.ids("Added") | release.ids("Changed")
+        assert named <= known, (release.version, named - known)
+    newest = releases(CHANGELOG_PATH.read_text(encoding="utf-8"))[0]
+    assert not newest.ids("Removed") & known, "a removed row is gone"

@@ -19,7 +19,7 @@ def test_datapackage_json_is_generated_from_schema():
 
 
 def test_datapackage_lists_every_column_in_order():
-    resources = {r["name"]: r for r in schema.datapackage()["resources"]}
+    resources = {r["name"]: r for r in schema.datapackage("0.0.0")["resources"]}
     for table in schema.TABLES:
         fields = [f["name"] for f in resources[table.name]["schema"]["fields"]]
         assert fields == table.names
@@ -84,3 +84,15 @@ def test_data_review_date_matches_the_data_readme():
 
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     assert f"**Last reviewed: {DATA_REVIEWED}.**" in readme
+
+
+def test_data_version_is_the_changelogs_newest_everywhere():
+    """datapackage.json, the data README and the review date all follow data/CHANGELOG.md."""
+    from dashboard.data import DATA_REVIEWED, STATIONS_PATH
+    from dashboard.versions import latest, version_beside
+
+    newest = latest()
+    assert version_beside(STATIONS_PATH) == newest.version
+    assert newest.date == DATA_REVIEWED, "the newest changelog entry is the last review"
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert f"Version **{newest.version}**" in readme

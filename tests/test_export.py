@@ -117,15 +117,24 @@ def test_citation_names_version_filters_time_and_link():
 
     text = citation(
         "country=NL",
+        "1.1.0",
         "2026-11-27",
         "0123456789abcdef",
         dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC),
         "https://example.org/?country=NL",
     )
-    assert "data reviewed 2026-11-27, commit 0123456789ab" in text
+    assert "data version 1.1.0, reviewed 2026-11-27, commit 0123456789ab" in text
     assert "Filters: country=NL" in text
     assert "Viewed 2026-11-27 15:00 UTC" in text
     assert text.endswith("Link: https://example.org/?country=NL")
     assert "Filters: none (all stations)" in citation(
-        "", "2026-11-27", None, dt.datetime.now(dt.UTC), None
+        "", "1.1.0", "2026-11-27", None, dt.datetime.now(dt.UTC), None
     )
+
+
+def test_citation_of_files_without_a_version_does_not_borrow_the_bundled_one():
+    from dashboard.export import citation
+
+    text = citation("", None, "2026-11-27", "0123456789abcdef", dt.datetime.now(dt.UTC), None)
+    assert "data version not stated, commit 0123456789ab" in text
+    assert "reviewed" not in text
