@@ -238,6 +238,8 @@ class View:
     responses: pd.DataFrame  # the responses made by the day (all countries)
     unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
     version: str | None  # the data's version, if its files state one (versions.py)
+    # With a place and nothing in range: the nearest station of the filtered rows, and its km.
+    nearest: tuple[dict[str, object], float] | None = None
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -257,6 +259,13 @@ def make_view(
             found = find_place(filters.near, stations)
         if isinstance(found, Msg):
             st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
+            close = found.values.get("suggestion")
+            if close:
+                st.button(
+                    t("use_suggestion", lang, suggestion=close),
+                    on_click=page.set_near,
+                    kwargs={"name": close},
+                )
         else:
             place = found
     km = float(filters.km or places.DEFAULT_KM)
@@ -266,8 +275,10 @@ def make_view(
 
     by_day = history.responses_by(responses, day) if day else responses
     table = history.as_of(stations, by_day, day) if day else stations
-    shown = near(apply_filters(table, filters, by_day))
+    filtered = apply_filters(table, filters, by_day)
+    shown = near(filtered)
     unframed = near(apply_filters(stations, filters, responses)) if day else shown
+    closest = places.nearest(filtered, place) if place and shown.empty else None
     return View(
         lang,
         today,
@@ -281,6 +292,7 @@ def make_view(
         by_day,
         unframed,
         data.version,
+        closest,
     )
 
 
@@ -320,6 +332,25 @@ def count_and_search(view: View) -> None:
                 how=t(f"found_{place.how}", lang),
             )
         )
+        if view.nearest:
+            record, distance = view.nearest
+            st.info(
+                panels.md_text(
+                    t(
+                        "none_within",
+                        lang,
+                        km=f"{view.filters.km:g}",
+                        place=place.name,
+                        name=str(record["name"]),
+                        where=panels.place_words(record),
+                        distance=f"{distance:,.0f}",
+                    )
+                )
+            )
+            wider = places.widened(distance)
+            st.button(
+                t("widen", lang, km=f"{wider:g}"), on_click=page.set_near, kwargs={"km": wider}
+            )
 
 
 def sidebar_filters(
@@ -445,7 +476,13 @@ def map_and_panels(view: View) -> None:
         record = panels.station_record(view.stations, view.filters.station)
     map_col, side_col = st.columns([5, 3], gap="small")
     with map_col:
-        (lat, lon), zoom = maps.view_for(view.unframed)
+        if view.place:  # the whole circle of the distance filter, whatever is in it
+            km = float(view.filters.km or places.DEFAULT_KM)
+            (lat, lon), zoom = maps.circle_view(view.place.latitude, view.place.longitude, km)
+            mark = maps.PlaceMark(view.place.latitude, view.place.longitude, km, view.place.name)
+        else:
+            (lat, lon), zoom = maps.view_for(view.unframed)
+            mark = None
         station_frame = None
         if record:
             (slat, slon), szoom = maps.station_view(record)
@@ -461,6 +498,7 @@ def map_and_panels(view: View) -> None:
                 lang,
                 # Without an as-of day the view's rows are the shared table's, unchanged.
                 base=None if view.day else view.all_stations,
+                place=mark,
             ),
             center=(frame.latitude, frame.longitude),
             zoom=frame.zoom,
@@ -759,7 +797,8 @@ def main() -> None:
         st.stop()
         return
     if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
-        st.info(
+        # In the sidebar, by the files' own section: above the title it would push the map down.
+        st.sidebar.info(
             t(
                 "origin_note",
                 lang,

@@ -219,8 +219,9 @@ FILTERS: tuple[Filter, ...] = (
         Param(
             "near",
             "near=Amsterdam",
-            "stations within `km` of a place: a city of the data or "
-            "of the offline gazetteer, else looked up online (OpenStreetMap) by the server",
+            "stations within `km` of a place: a city of the data or of the offline gazetteer "
+            "(any of its names, e.g. `near=米兰`, `near=Milano`; or with its country or US "
+            "state, `near=Toronto, ON`), else looked up online (OpenStreetMap) by the server",
         ),
         "place",
         "near",

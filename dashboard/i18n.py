@@ -62,9 +62,11 @@ _UI: dict[str, tuple[str, str]] = {
     "near": ("Near a place", "某地附近"),
     "near_placeholder": ("e.g. Amsterdam", "例如 Amsterdam"),
     "near_help": (
-        "A city of the data, or any city of the offline gazetteer; other places are looked up "
-        "online (OpenStreetMap) when the server has a network.",
-        "数据中的城市，或离线地名库中的任何城市；服务器联网时，其他地点通过 OpenStreetMap "
+        "A city of the data, or any city of 15,000 people or more in the offline gazetteer, by "
+        "any of its names (Milano, 米兰) or with its country (Milan, Italy; Toronto, ON); "
+        "other places are looked up online (OpenStreetMap) when the server has a network.",
+        "数据中的城市，或离线地名库中人口 1.5 万以上的任何城市，可用其任一名称（Milano、米兰）"
+        "或加上国家（Milan, Italy；Toronto, ON）；服务器联网时，其他地点通过 OpenStreetMap "
         "在线查找。",
     ),
     "km": ("within km", "范围（公里）"),
@@ -411,6 +413,15 @@ _UI: dict[str, tuple[str, str]] = {
         "请选择数据中的城市，或稍后重新加载页面。",
     ),
     "place_not_found": ("No place called {name} was found.", "没有找到名为 {name} 的地点。"),
+    "place_suggest": ("{why} Did you mean {suggestion}?", "{why} 您是不是要找 {suggestion}？"),
+    "use_suggestion": ("Use {suggestion}", "改用 {suggestion}"),
+    "none_within": (
+        "No station within {km} km of {place}. The nearest is {name} ({where}), {distance} km "
+        "away.",
+        "{place} {km} 公里以内没有服务站。最近的是 {name}（{where}），相距 {distance} 公里。",
+    ),
+    "widen": ("Widen to {km} km", "扩大到 {km} 公里"),
+    "place_mark": ("{place}: within {km} km", "{place}：{km} 公里以内"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -549,7 +560,9 @@ class Msg:
     values: dict[str, object] = field(default_factory=dict, hash=False, compare=True)
 
     def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+        # A message may hold another (the reason inside a suggestion): both in `lang`.
+        values = {k: v.text(lang) if isinstance(v, Msg) else v for k, v in self.values.items()}
+        return t(self.key, lang, **values)
 
     def __str__(self) -> str:
         return self.text(DEFAULT_LANGUAGE)

@@ -422,16 +422,51 @@ def build_base_map(
     return fmap
 
 
+@dataclass(frozen=True)
+class PlaceMark:
+    """The place of a "near a place" filter: its point, the circle of the distance, its name."""
+
+    latitude: float
+    longitude: float
+    km: float
+    label: str
+
+
+class _Place(MacroElement):
+    """The place a distance is measured from, with its circle, under the stations."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+stPlace({{ this._parent.get_name() }}, {{ this.options|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, mark: PlaceMark, lang: str) -> None:
+        super().__init__()
+        self._name = "Place"
+        self.options = {
+            "latlng": [float(mark.latitude), float(mark.longitude)],
+            "metres": float(mark.km) * 1000,
+            "label": t("place_mark", lang, place=mark.label, km=f"{mark.km:g}"),
+        }
+
+
 def build_station_layer(
     stations: pd.DataFrame,
     selected: str | None = None,
     responses: pd.DataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
     base: pd.DataFrame | None = None,
+    place: PlaceMark | None = None,
 ) -> folium.FeatureGroup:
     """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
-    figures per country that the country layers shade (responses: those of this view)."""
+    figures per country that the country layers shade (responses: those of this view), and the
+    place of a distance filter with its circle."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
+    if place is not None:
+        group.add_child(_Place(place, lang))
     group.add_child(StationLayer(stations, lang, base))
     counts, tiers = country_layers(stations, responses if responses is not None else _NO_RESPONSES)
     group.add_child(_CountryData(counts, tiers))
@@ -470,14 +505,28 @@ def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
         return WORLD_CENTER, WORLD_ZOOM
     lat = stations["latitude"].astype(float)
     lon = stations["longitude"].astype(float)
-    south, north, west, east = lat.min(), lat.max(), lon.min(), lon.max()
+    cap = zoom_cap(stations["location_precision"]) if "location_precision" in stations else 10
+    return _fit(lat.min(), lat.max(), lon.min(), lon.max(), cap)
+
+
+def circle_view(latitude: float, longitude: float, km: float) -> tuple[tuple[float, float], int]:
+    """Centred on a place, at the zoom that shows the whole circle of `km` around it."""
+    half_lat = km / 111.0
+    half_lon = min(180.0, half_lat / max(math.cos(math.radians(latitude)), 0.01))
+    south, north = max(-85.0, latitude - half_lat), min(85.0, latitude + half_lat)
+    return _fit(south, north, longitude - half_lon, longitude + half_lon, MAX_ZOOM)
+
+
+def _fit(
+    south: float, north: float, west: float, east: float, cap: int
+) -> tuple[tuple[float, float], int]:
+    """The centre of a box and the closest zoom (at most `cap`) that shows all of it."""
     center = ((south + north) / 2, (west + east) / 2)
     lon_span = max(east - west, 0.02)
     y_north, y_south = _mercator_y(north), _mercator_y(south)
     lat_span = max(y_north - y_south, 0.0004)
     zoom_x = math.log2(MAP_WIDTH_PX * 360 / (256 * lon_span * 1.2))
     zoom_y = math.log2(MAP_HEIGHT_PX * 2 * math.pi / (256 * lat_span * 1.2))
-    cap = zoom_cap(stations["location_precision"]) if "location_precision" in stations else 10
     zoom = int(max(1, min(cap, math.floor(min(zoom_x, zoom_y)))))
     return (round(center[0], 4), round(center[1], 4)), zoom
 

@@ -8,6 +8,7 @@ an emoji code or a colour directive.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -163,6 +164,13 @@ def station_fields(
         if name not in ("sources", "status", "summary"):
             out.append((label, text))
     return out
+
+
+def place_words(record: Mapping[str, object]) -> str:
+    """A station's place in words: "City, Country", or the country alone (as map.js says it)."""
+    city = record.get("city")
+    city = "" if city is None or (isinstance(city, float) and pd.isna(city)) else str(city)
+    return f"{city}, {record['country']}" if city else str(record["country"])
 
 
 def sources_of(record: dict[str, object]) -> list[str]:

@@ -1,8 +1,9 @@
 """Stations within a distance of a place: a city of the dataset, or a place looked up by name.
 
 Places are looked up first among the loaded stations' cities, then in the offline GeoNames
-gazetteer, then (when the network allows) through geopy's Nominatim. Distances are
-great-circle distances from geopy.distance.
+gazetteer (`dashboard.gazetteer`: alternate and Chinese names, "City, Country" forms), then
+(when the network allows) through geopy's Nominatim. A name found nowhere gets a close
+spelling to try. Distances are great-circle distances from geopy.distance.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from geopy.distance import great_circle
 
-from dashboard.geocode import GeocodeFailure, Location, Query, gazetteer
+from dashboard import gazetteer
+from dashboard.geocode import GeocodeFailure, Location, Query
 from dashboard.i18n import Msg, msg
 from dashboard.lookups import LookupRefused
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
+EARTH_KM = 6371.0088  # mean radius, as geopy's great_circle
 
 
 @dataclass(frozen=True)
@@ -38,33 +42,70 @@ def resolve_place(
     """The place called `name`, or a message saying why it could not be found. `online` may
     raise GeocodeFailure or `lookups.LookupRefused`: the message then says so in plain words
     (the technical detail is logged where the failure happened)."""
-    wanted = " ".join(name.split()).casefold()
-    if not wanted:
+    typed = " ".join(name.split())
+    if not typed:
         return msg("no_place")
-    cities = stations["city"].fillna("").astype(str)
-    hits = stations.loc[(cities.str.casefold() == wanted).to_numpy()]
+    head, qualifier = gazetteer.split_qualifier(typed)
+    country = gazetteer.country_of(qualifier) if qualifier else None
+    cities = stations["city"].fillna("").astype(str).map(gazetteer.fold)
+    same = cities == gazetteer.fold(head)
+    if country:
+        same &= stations["country_code"] == country
+    hits = stations.loc[same.to_numpy()]
     if len(hits):
         return Place(
-            str(hits.iloc[0]["city"]),
+            f"{hits.iloc[0]['city']}, {hits.iloc[0]['country']}",
             float(hits["latitude"].mean()),
             float(hits["longitude"].mean()),
             "dataset",
         )
-    for code in stations["country_code"].dropna().unique():
-        found = gazetteer(Query("", name.strip(), "", str(code)))
-        if found is not None:
-            return Place(name.strip(), found.latitude, found.longitude, "gazetteer")
+    city = gazetteer.find(typed, prefer=stations["country_code"].dropna().unique())
+    if city is not None:
+        label = f"{city.name}, {gazetteer.country_name(city.country_code)}"
+        return Place(label, city.latitude, city.longitude, "gazetteer")
+    shown = repr(typed)
     if online is None:
-        return msg("place_offline", name=repr(name.strip()))
+        return _missing("place_offline", shown, typed, stations)
     try:
-        found = online(Query("", name.strip(), "", ""))
+        found = online(Query("", typed, "", ""))
     except GeocodeFailure:
-        return msg("place_lookup_failed", name=repr(name.strip()))
+        return msg("place_lookup_failed", name=shown)
     except LookupRefused as refused:
-        return msg(refused.key, name=repr(name.strip()))
+        return msg(refused.key, name=shown)
     if found is None:
-        return msg("place_not_found", name=repr(name.strip()))
-    return Place(name.strip(), found.latitude, found.longitude, "online")
+        return _missing("place_not_found", shown, typed, stations)
+    return Place(typed, found.latitude, found.longitude, "online")
+
+
+def _missing(key: str, shown: str, typed: str, stations: pd.DataFrame) -> Msg:
+    """Not found: say so, with a close spelling among the larger cities and the data's own."""
+    close = gazetteer.suggest(typed, stations["city"].dropna().astype(str).unique())
+    if close is None:
+        return msg(key, name=shown)
+    return msg("place_suggest", why=msg(key, name=shown), suggestion=close)
+
+
+def nearest(stations: pd.DataFrame, place: Place) -> tuple[dict[str, object], float] | None:
+    """The station closest to the place and its great-circle distance in km (None if there
+    are no stations). Vectorised: it runs over the whole filtered table."""
+    if stations.empty:
+        return None
+    lat1, lon1 = math.radians(place.latitude), math.radians(place.longitude)
+    lat2 = np.radians(stations["latitude"].astype(float).to_numpy())
+    lon2 = np.radians(stations["longitude"].astype(float).to_numpy())
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    i = int(np.argmin(km))
+    return stations.iloc[i].to_dict(), round(float(km[i]), 1)
+
+
+def widened(km: float) -> float:
+    """A round distance that reaches `km`: the next 50 km up to 500, then the next 100 km."""
+    step = 50 if km < 500 else 100
+    return float(min(MAX_KM, step * math.ceil((km + 0.1) / step)))
 
 
 def within(stations: pd.DataFrame, place: Place, km: float) -> pd.DataFrame:

@@ -166,6 +166,14 @@ def set_as_of(day: dt.date) -> None:
     st.session_state["as_of"] = day
 
 
+def set_near(name: str | None = None, km: float | None = None) -> None:
+    """Take the suggested place ("Did you mean ...?") or a wider distance."""
+    if name is not None:
+        st.session_state["near"] = name
+    if km is not None:
+        st.session_state["km"] = km
+
+
 def step_as_of(months: int, today: dt.date) -> None:
     st.session_state["as_of"] = history.step_month(st.session_state.get("as_of"), months, today)
 

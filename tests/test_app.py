@@ -94,7 +94,7 @@ def test_reset_clears_filters_and_link():
     assert "country" not in at.query_params
 
 
-def test_broken_stations_file_is_listed_on_the_page_not_a_traceback(tmp_path):
+def test_broken_stations_file_is_listed_on_the_page_not_a_traceback(tmp_path, bundled_stations):
     path = write(
         tmp_path / "bad.csv", [station(latitude="91"), station(station_id="x-1", status="?")]
     )
@@ -106,7 +106,7 @@ def test_broken_stations_file_is_listed_on_the_page_not_a_traceback(tmp_path):
     assert "line 2, column latitude: value '91': outside -90..90" in code
     assert "line 3, column status" in code
     shown, total = showing(at)
-    assert shown == total >= 95  # the bundled data stays in use
+    assert shown == total == len(bundled_stations)  # the bundled data stays in use
 
 
 def test_other_files_of_the_same_schema_load(tmp_path):
@@ -257,3 +257,31 @@ def test_files_without_a_stated_version_are_not_given_one(tmp_path):
     text = about_text(start(argv=["--stations", str(path)]))
     assert "not stated for these files" in text
     assert "data version not stated" in text
+
+
+def test_a_near_miss_offers_the_suggested_place_in_one_click(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
+    at = start({"near": "Torontp"})
+    assert "Did you mean Toronto?" in " ".join(w.value for w in at.warning).replace("\\", "")
+    next(b for b in at.button if b.label == "Use Toronto").click().run()
+    assert at.query_params["near"] == "Toronto"
+    assert showing(at)[0] == 1  # ca-toronto-1
+
+
+def test_nothing_in_range_names_the_nearest_station_and_widens_to_it(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
+    at = start({"near": "Lyon"})
+    assert showing(at)[0] == 0
+    info = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "No station within 50 km of Lyon, France" in info
+    assert re.search(r"The nearest is .+ \(Milan, Italy\), 3[34]\d km away\.", info)
+    next(b for b in at.button if b.label == "Widen to 350 km").click().run()
+    assert at.query_params["km"] == "350"
+    assert showing(at)[0] >= 1
+
+
+def test_a_chinese_place_name_filters_by_distance(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
+    at = start({"near": "多伦多", "km": "50"})
+    assert showing(at)[0] == 1
+    assert "Toronto, Canada" in " ".join(c.value for c in at.caption).replace("\\", "")

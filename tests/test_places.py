@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.geocode import GeocodeFailure, Location
 from dashboard.i18n import Msg
-from dashboard.places import Place, resolve_place, within
+from dashboard.places import Place, nearest, resolve_place, widened, within
 
 
 def test_a_city_of_the_data_is_found_offline(stations):
@@ -55,3 +55,45 @@ def test_distances_cross_the_date_line():
     )
     near = within(frame, Place("x", 0.0, 179.95, "dataset"), 20)
     assert list(near["station_id"]) == ["a", "b"]
+
+
+def test_chinese_and_qualified_names_find_the_city_and_say_which(stations):
+    for typed in ("多伦多", "Toronto, ON", "Toronto, Canada"):
+        place = resolve_place(typed, stations)
+        assert isinstance(place, Place), typed
+        assert place.name == "Toronto, Canada", typed
+    milan = resolve_place("米兰", stations)
+    assert isinstance(milan, Place)
+    assert milan.name == "Milan, Italy"
+    assert 45.4 < milan.latitude < 45.5
+
+
+def test_a_country_qualifier_keeps_a_city_of_the_data_in_that_country(stations):
+    assert resolve_place("Toronto, CA", stations).how == "dataset"
+    # No Toronto of the data is in Italy, and the gazetteer has none either.
+    assert isinstance(resolve_place("Toronto, Italy", stations), Msg)
+
+
+def test_a_near_miss_offline_is_told_what_to_try(stations):
+    found = resolve_place("Torontp", stations)
+    assert isinstance(found, Msg)
+    assert found.values["suggestion"] == "Toronto"
+    assert found.text("en").endswith("Did you mean Toronto?")
+    assert "not a city of the data" in found.text("en")
+    assert "您是不是要找 Toronto" in found.text("zh")
+    assert "离线地名库" in found.text("zh")  # the reason is in Chinese too
+
+
+def test_the_nearest_station_and_a_round_distance_that_reaches_it(stations):
+    lyon = resolve_place("Lyon", stations)
+    assert within(stations, lyon, 50).empty
+    record, km = nearest(stations, lyon)
+    # Paris is about 390 km from Lyon; Barcelona about 530, Milan about 340.
+    assert record["station_id"] == "it-milan-2"
+    assert 330 < km < 350
+    assert widened(km) == 350.0
+    assert len(within(stations, lyon, widened(km))) >= 1
+    assert widened(20) == 50.0
+    assert widened(520) == 600.0
+    assert widened(19_999) == 20_000.0
+    assert nearest(stations.iloc[0:0], lyon) is None

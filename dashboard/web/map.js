@@ -11,9 +11,20 @@
  *   stCountryData(figures)                   this view's figures for the shadings
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
  *   stHighlight(map, latlng)                 a ring around the selected station
+ *   stPlace(map, options)                    a distance filter's place and its circle
  */
 (function () {
   'use strict';
+
+  /* Leaflet focuses the map on a mouse press so that its arrow keys work. Its focus() scrolls
+   * every page that holds the frame to show as much of the map as fits: when the map's bottom
+   * is below the window (a notice above it pushed it down), the page moved between press and
+   * release, Leaflet read the click on a station as a drag, and nothing was selected. Focus
+   * without scrolling (the map is already where the reader is pressing). */
+  L.Map.Keyboard.prototype._onMouseDown = function () {
+    if (this._focused) { return; }
+    this._map._container.focus({preventScroll: true});
+  };
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -456,6 +467,16 @@
     return group;
   }
 
+  /* The place a distance filter measures from: its circle (dashed, barely filled, so the
+   * stations and the outlines stay readable) and a point with its name, neither clickable. */
+  function stPlace(map, options) {
+    L.circle(options.latlng, {radius: options.metres, color: '#1d4ed8', weight: 2,
+      dashArray: '6 4', fillColor: '#1d4ed8', fillOpacity: 0.05, interactive: false}).addTo(map);
+    L.circleMarker(options.latlng, {radius: 6, color: '#1d4ed8', weight: 3, fillColor: '#ffffff',
+      fillOpacity: 1, interactive: false}).bindTooltip(options.label, {permanent: true,
+      direction: 'right', className: 'st-place-label'}).addTo(map);
+  }
+
   function stHighlight(map, latlng) {
     L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
       interactive: false}).addTo(map);
@@ -468,4 +489,5 @@
   window.stCountryData = stCountryData;
   window.stStationLayer = stStationLayer;
   window.stHighlight = stHighlight;
+  window.stPlace = stPlace;
 })();

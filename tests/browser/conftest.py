@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.harness import PATIENCE_MS, PatientBrowser, launch_chromium, running_app
+from tests.conftest import FIXTURE_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def app():
-    with running_app() as server:
+    with running_app(*FIXTURE_ARGS) as server:
         yield server
 
 

@@ -22,10 +22,11 @@ from tests.browser.harness import (
     wait_idle,
     wait_markers,
 )
+from tests.conftest import FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
 
-STATIONS = load_stations()
+STATIONS = load_stations(FIXTURE_STATIONS)
 DUTCH = set(STATIONS.loc[STATIONS["country_code"] == "NL", "station_id"])
 
 
@@ -110,6 +111,19 @@ def test_clicking_a_station_on_the_map_selects_it(session):
     page.wait_for_function("() => location.search.includes('station=ie-dublin-1')")
     wait_idle(page)
     page.get_by_text("Fuzhou Police Overseas Service Station (Dublin)", exact=True).first.wait_for()
+
+
+def test_a_station_can_be_clicked_when_a_notice_pushes_the_map_down(session):
+    """The map's bottom is then below the window: pressing on a station must not scroll the
+    page (Leaflet focuses the map), or the click reads as a drag and selects nothing."""
+    page = session.open("?country=IE&unknown=1")
+    wait_idle(page)
+    page.get_by_text(re.compile("unknown")).first.wait_for()
+    wait_markers(page, 1)
+    frame = page.locator(MAP_FRAME).bounding_box()
+    assert frame["y"] + frame["height"] > page.viewport_size["height"]
+    page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon .st-mark").first.click()
+    page.wait_for_function("() => location.search.includes('station=ie-dublin-1')")
 
 
 def test_download_holds_exactly_the_filtered_rows(session):

@@ -34,10 +34,11 @@ from tests.browser.harness import (
     wait_idle,
     wait_markers,
 )
+from tests.conftest import FIXTURE_ARGS, FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
 
-STATIONS = load_stations()
+STATIONS = load_stations(FIXTURE_STATIONS)
 COOKIE = "dashboard_replica"
 SCRIPT_DONE = (
     "() => { const a = document.querySelector('[data-test-script-state]');"
@@ -50,7 +51,7 @@ VIEWS = [("NL", ""), ("US", ""), ("IT", "&lang=zh"), ("ES", "")]
 
 def start(replicas: int) -> Deployment:
     try:
-        return Deployment(replicas=replicas).wait_healthy()
+        return Deployment(replicas=replicas, app_args=FIXTURE_ARGS).wait_healthy()
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
 
@@ -179,7 +180,7 @@ def test_the_page_preloads_the_maps_files_and_the_browser_may_keep_them(deployme
 
 def test_over_https_the_page_comes_by_http2_with_hsts(browser):
     # DEPLOY_LOCAL_HTTPS: Caddy's own certificate on localhost, as a public HTTPS site serves.
-    secure = Deployment(replicas=1, https=True)
+    secure = Deployment(replicas=1, https=True, app_args=FIXTURE_ARGS)
     try:
         secure.wait_healthy()
         context = browser.new_context(ignore_https_errors=True)
@@ -190,7 +191,7 @@ def test_over_https_the_page_comes_by_http2_with_hsts(browser):
         assert headers["strict-transport-security"] == "max-age=31536000"
         assert "Secure; SameSite=None" in headers["set-cookie"]
         wait_idle(page)
-        wait_markers(page, len(load_stations()))
+        wait_markers(page, len(load_stations(FIXTURE_STATIONS)))
         navigation = "() => performance.getEntriesByType('navigation')[0].nextHopProtocol"
         assert page.evaluate(navigation) == "h2"
         context.close()

@@ -9,9 +9,10 @@ import pytest
 from dashboard.data import load_stations
 from dashboard.i18n import t
 from tests.browser.harness import MAP_FRAME, map_document, third_party, wait_idle, wait_markers
+from tests.conftest import FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
-STATIONS = load_stations()
+STATIONS = load_stations(FIXTURE_STATIONS)
 
 COUNTRY_PATHS = "document.querySelectorAll('.leaflet-countries-pane path').length"
 LABELS = (
@@ -118,7 +119,8 @@ def test_country_layer_on_all_stations_labels_every_country(session):
     frame.get_by_role("button", name="Layers").click()
     frame.locator(".leaflet-control-layers").get_by_text("Countries: stations").click()
     inner = map_document(page)
-    inner.wait_for_function(f"() => {COUNTRY_PATHS} > 40")
+    countries = STATIONS["country_code"].nunique()
+    inner.wait_for_function(f"() => {COUNTRY_PATHS} >= {countries}")
     labels = inner.evaluate(f"() => {LABELS}")
     assert sum(int(x) for x in labels) == len(STATIONS)
     assert len(labels) == STATIONS["country_code"].nunique()

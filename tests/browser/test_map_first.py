@@ -4,27 +4,30 @@ rest, links that reopen the same frame, the as-of heading, coverage, responses d
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboard import panels
+from dashboard import history, panels
 from dashboard.data import load_responses, load_stations
 from tests.browser.harness import (
     MAP_FRAME,
     PATIENCE_MS,
     TILE_HOSTS,
+    map_document,
     third_party,
     wait_idle,
     wait_markers,
 )
+from tests.conftest import FIXTURE_RESPONSES, FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
 
-STATIONS = load_stations()
-RESPONSES = load_responses(stations=STATIONS)
+STATIONS = load_stations(FIXTURE_STATIONS)
+RESPONSES = load_responses(FIXTURE_RESPONSES, stations=STATIONS)
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -163,7 +166,8 @@ def test_a_moved_map_goes_into_the_link_and_the_link_reopens_it(browser, app):
 def test_as_of_heading_and_month_steps_keep_the_frame(session):
     page = session.open("?asof=2022-10-01")
     wait_idle(page)
-    page.get_by_text("As of 1 October 2022: 52 stations reported so far").wait_for()
+    reported = len(history.as_of(STATIONS, RESPONSES, dt.date(2022, 10, 1)))
+    page.get_by_text(f"As of 1 October 2022: {reported} stations reported so far").wait_for()
     before = map_state(page)
     page.get_by_role("button", name="1 month →").click()
     page.get_by_text("As of 1 November 2022:").wait_for()
@@ -184,7 +188,7 @@ def test_coverage_line_states_the_reports_and_links_them(session):
     wait_idle(page)
     line = page.get_by_text(re.compile(r"Safeguard Defenders reported 102 stations")).first
     assert line.is_visible()
-    assert "identifies 89 of them" in line.inner_text()
+    assert f"identifies {panels.coverage(STATIONS).identified} of them" in line.inner_text()
     for report in panels.REPORTS:
         assert page.get_by_role("link", name=report.title).first.get_attribute("href") == report.url
 
@@ -211,10 +215,11 @@ def test_responses_download_has_the_views_responses(session):
 def test_a_one_station_download_says_station_not_stations(session):
     page = session.open("?q=Rotterdam")
     wait_idle(page)
-    buttons = page.get_by_role("button", name=re.compile("^Download"))
-    buttons.first.wait_for()
-    names = buttons.evaluate_all("bs => bs.map(b => b.textContent)")
-    assert "Download CSV (1 station)" in names, names
+    # Each button is waited for by its exact name: they are drawn one after another.
+    for name in ("Download CSV (1 station)", "Download GeoJSON (1 station)"):
+        page.get_by_role("button", name=name, exact=True).wait_for()
+    names = page.get_by_role("button", name=re.compile("^Download")).all_text_contents()
+    assert not [n for n in names if "(1 stations)" in n], names
 
 
 def test_tiles_0_asks_no_tile_server_and_the_switch_on_the_map_turns_them_on(browser, app):
@@ -237,7 +242,10 @@ def test_embed_mode_works_with_view_parameters(session):
     page = session.open("?embed=true&country=NL&station=nl-rotterdam-1")
     wait_idle(page)
     assert page.get_by_text(re.compile(r"Showing 2 of \d+ stations")).is_visible()
-    assert page.locator('[data-testid="stAlert"]').count() == 0  # no "unknown parameter"
+    # No "unknown parameter" notice on the page (the sidebar, hidden when embedded, names the
+    # tests' own files).
+    assert page.locator('[data-testid="stMain"] [data-testid="stAlert"]').count() == 0
+    assert page.get_by_text(re.compile("unknown|not a known", re.I)).count() == 0
     assert query_of(page)["embed"] == ["true"]
 
 
@@ -278,3 +286,24 @@ def test_each_marker_is_named_by_its_place_and_status(session):
     if status:
         assert label.endswith(status)
     assert marker.get_attribute("role") == "button"
+
+
+def test_a_place_is_marked_with_its_circle_and_the_nearest_station_is_one_click_away(session):
+    page = session.open("?near=Lyon")
+    wait_idle(page)
+    page.get_by_text(
+        re.compile(r"No station within 50 km of Lyon, France\. The nearest is")
+    ).wait_for()
+    frame = map_document(page)
+    label = frame.locator(".st-place-label")
+    label.wait_for()
+    assert label.inner_text() == "Lyon, France: within 50 km"
+    page.get_by_role("button", name="Widen to 350 km").click()
+    wait_idle(page)
+    wait_markers(page, 1)  # Milan's station, 339 km away
+    assert query_of(page)["km"] == ["350"]
+    frame = map_document(page)
+    frame.locator(".st-place-label", has_text="within 350 km").wait_for()
+    # The circle is drawn, and the map's frame holds all of it (Lyon to Milan and beyond).
+    assert frame.locator("path[stroke='#1d4ed8']").count() >= 1
+    assert map_state(page)["zoom"] <= 6

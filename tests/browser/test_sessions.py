@@ -6,12 +6,13 @@ import pytest
 
 from dashboard.data import load_stations
 from tests.browser.sessions import run_sessions
+from tests.conftest import FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
 
 
 def ten_countries() -> list[tuple[str, str, int]]:
-    stations = load_stations()
+    stations = load_stations(FIXTURE_STATIONS)
     counts = stations.groupby(["country_code", "country"]).size().sort_values(ascending=False)
     return [(code, name, int(n)) for (code, name), n in counts.head(10).items()]
 
