@@ -320,37 +320,47 @@ def count_and_search(view: View) -> None:
         label_visibility="collapsed",
     )
     if view.place:
-        place = view.place
-        st.caption(
-            t(
-                "within",
-                lang,
-                km=f"{view.filters.km:g}",
-                place=panels.md_text(place.name),
-                lat=f"{place.latitude:.3f}",
-                lon=f"{place.longitude:.3f}",
-                how=t(f"found_{place.how}", lang),
-            )
-        )
-        if view.nearest:
-            record, distance = view.nearest
-            st.info(
-                panels.md_text(
-                    t(
-                        "none_within",
-                        lang,
-                        km=f"{view.filters.km:g}",
-                        place=place.name,
-                        name=str(record["name"]),
-                        where=panels.place_words(record),
-                        distance=f"{distance:,.0f}",
-                    )
-                )
-            )
-            wider = places.widened(distance)
-            st.button(
-                t("widen", lang, km=f"{wider:g}"), on_click=page.set_near, kwargs={"km": wider}
-            )
+        place_line(view)
+
+
+def place_line(view: View) -> None:
+    """The place of the distance filter in one line; with nothing in range, the nearest
+    station and a button that widens the distance to reach it (beside the line, so the map
+    stays high on the page)."""
+    lang, place = view.lang, view.place
+    assert place is not None
+    words = t(
+        "within",
+        lang,
+        km=f"{view.filters.km:g}",
+        place=place.name,
+        lat=f"{place.latitude:.3f}",
+        lon=f"{place.longitude:.3f}",
+        how=t(f"found_{place.how}", lang),
+    )
+    if not view.nearest:
+        st.caption(panels.md_text(words))
+        return
+    record, distance = view.nearest
+    nearest = t(
+        "none_within",
+        lang,
+        km=f"{view.filters.km:g}",
+        place=place.name,
+        name=str(record["name"]),
+        where=panels.place_words(record),
+        distance=f"{distance:,.0f}",
+    )
+    text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+    text_col.markdown(panels.md_text(f"{nearest} {words}"))
+    wider = places.widened(distance)
+    button_col.button(
+        t("widen", lang, km=f"{wider:g}"),
+        on_click=page.set_near,
+        kwargs={"km": wider},
+        type="primary",
+        width="stretch",
+    )
 
 
 def sidebar_filters(

@@ -127,9 +127,19 @@ def cities_named(name: str, country_code: str | None = None) -> tuple[City, ...]
 
 
 def split_qualifier(text: str) -> tuple[str, str]:
-    """ "Toronto, ON" -> ("Toronto", "ON"); a name without a comma has no qualifier."""
-    head, comma, tail = " ".join(text.split()).rpartition(",")
-    return (head.strip(), tail.strip()) if comma and head.strip() else (text.strip(), "")
+    """ "Toronto, ON" -> ("Toronto", "ON"). Without a comma, trailing words that name a country
+    or a US state are the qualifier when the words before them name a city ("Milan Italy");
+    otherwise there is none."""
+    text = " ".join(text.split())
+    head, comma, tail = text.rpartition(",")
+    if comma and head.strip():
+        return head.strip(), tail.strip()
+    words = text.split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if (country_of(tail) or fold(tail) in _us_states()) and fold(head) in _index():
+            return head, tail
+    return text, ""
 
 
 def find(text: str, prefer: Iterable[str] = ()) -> City | None:

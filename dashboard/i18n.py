@@ -421,7 +421,6 @@ _UI: dict[str, tuple[str, str]] = {
         "{place} {km} 公里以内没有服务站。最近的是 {name}（{where}），相距 {distance} 公里。",
     ),
     "widen": ("Widen to {km} km", "扩大到 {km} 公里"),
-    "place_mark": ("{place}: within {km} km", "{place}：{km} 公里以内"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -31,6 +31,7 @@ WORLD_ZOOM = 2
 MAX_ZOOM = 18
 MAP_WIDTH_PX = 720
 MAP_HEIGHT_PX = 600
+PHONE_MAP_PX = 340  # the map's width on a 390 px phone, less margins
 TILES_LAYER_ID = "osm-tiles"
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION = (
@@ -443,13 +444,15 @@ stPlace({{ this._parent.get_name() }}, {{ this.options|tojson }});
 """
     )
 
-    def __init__(self, mark: PlaceMark, lang: str) -> None:
+    def __init__(self, mark: PlaceMark) -> None:
         super().__init__()
         self._name = "Place"
         self.options = {
             "latlng": [float(mark.latitude), float(mark.longitude)],
             "metres": float(mark.km) * 1000,
-            "label": t("place_mark", lang, place=mark.label, km=f"{mark.km:g}"),
+            # The name only: the distance is in the line above the map, and a short label
+            # stays inside a phone's map.
+            "label": mark.label,
         }
 
 
@@ -466,7 +469,7 @@ def build_station_layer(
     place of a distance filter with its circle."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
     if place is not None:
-        group.add_child(_Place(place, lang))
+        group.add_child(_Place(place))
     group.add_child(StationLayer(stations, lang, base))
     counts, tiers = country_layers(stations, responses if responses is not None else _NO_RESPONSES)
     group.add_child(_CountryData(counts, tiers))
@@ -510,23 +513,31 @@ def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
 
 
 def circle_view(latitude: float, longitude: float, km: float) -> tuple[tuple[float, float], int]:
-    """Centred on a place, at the zoom that shows the whole circle of `km` around it."""
+    """Centred on a place, at the zoom that shows the whole circle of `km` around it, on a
+    phone's map too (a square of PHONE_MAP_PX)."""
     half_lat = km / 111.0
     half_lon = min(180.0, half_lat / max(math.cos(math.radians(latitude)), 0.01))
     south, north = max(-85.0, latitude - half_lat), min(85.0, latitude + half_lat)
-    return _fit(south, north, longitude - half_lon, longitude + half_lon, MAX_ZOOM)
+    west, east = longitude - half_lon, longitude + half_lon
+    return _fit(south, north, west, east, MAX_ZOOM, (PHONE_MAP_PX, PHONE_MAP_PX))
 
 
 def _fit(
-    south: float, north: float, west: float, east: float, cap: int
+    south: float,
+    north: float,
+    west: float,
+    east: float,
+    cap: int,
+    size: tuple[int, int] = (MAP_WIDTH_PX, MAP_HEIGHT_PX),
 ) -> tuple[tuple[float, float], int]:
-    """The centre of a box and the closest zoom (at most `cap`) that shows all of it."""
+    """The centre of a box and the closest zoom (at most `cap`) that shows all of it on a map
+    of `size` pixels."""
     center = ((south + north) / 2, (west + east) / 2)
     lon_span = max(east - west, 0.02)
     y_north, y_south = _mercator_y(north), _mercator_y(south)
     lat_span = max(y_north - y_south, 0.0004)
-    zoom_x = math.log2(MAP_WIDTH_PX * 360 / (256 * lon_span * 1.2))
-    zoom_y = math.log2(MAP_HEIGHT_PX * 2 * math.pi / (256 * lat_span * 1.2))
+    zoom_x = math.log2(size[0] * 360 / (256 * lon_span * 1.2))
+    zoom_y = math.log2(size[1] * 2 * math.pi / (256 * lat_span * 1.2))
     zoom = int(max(1, min(cap, math.floor(min(zoom_x, zoom_y)))))
     return (round(center[0], 4), round(center[1], 4)), zoom
 

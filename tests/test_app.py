@@ -272,7 +272,7 @@ def test_nothing_in_range_names_the_nearest_station_and_widens_to_it(monkeypatch
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = start({"near": "Lyon"})
     assert showing(at)[0] == 0
-    info = " ".join(i.value for i in at.info).replace("\\", "")
+    info = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "No station within 50 km of Lyon, France" in info
     assert re.search(r"The nearest is .+ \(Milan, Italy\), 3[34]\d km away\.", info)
     next(b for b in at.button if b.label == "Widen to 350 km").click().run()

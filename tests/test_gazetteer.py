@@ -23,6 +23,10 @@ from dashboard import gazetteer
         ("Richmond, VA", "Richmond", "US"),  # a US state
         ("Paris, TX", "Paris", "US"),
         ("Toronto, CA", "Toronto", "CA"),  # CA is Canada and California: Canada has a Toronto
+        ("Milan Italy", "Milan", "IT"),  # no comma: the country is still read
+        ("Richmond   VA", "Richmond", "US"),
+        ("New York City", "New York City", "US"),  # "York City" is no country: all one name
+        ("多伦多, 加拿大", "Toronto", "CA"),  # a qualifier it cannot read is ignored
     ],
 )
 def test_cities_by_the_names_readers_type(typed, city, country):

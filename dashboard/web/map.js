@@ -474,7 +474,7 @@
       dashArray: '6 4', fillColor: '#1d4ed8', fillOpacity: 0.05, interactive: false}).addTo(map);
     L.circleMarker(options.latlng, {radius: 6, color: '#1d4ed8', weight: 3, fillColor: '#ffffff',
       fillOpacity: 1, interactive: false}).bindTooltip(options.label, {permanent: true,
-      direction: 'right', className: 'st-place-label'}).addTo(map);
+      direction: 'right', offset: [6, 0], className: 'st-place-label'}).addTo(map);
   }
 
   function stHighlight(map, latlng) {
