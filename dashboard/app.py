@@ -262,7 +262,8 @@ def make_view(
             close = found.values.get("suggestion")
             if close:
                 st.button(
-                    t("use_suggestion", lang, suggestion=close),
+                    # A button's label is Markdown, and a suggestion may be a city of the data.
+                    t("use_suggestion", lang, suggestion=panels.md_text(str(close))),
                     on_click=page.set_near,
                     kwargs={"name": close},
                 )

@@ -468,12 +468,13 @@
   }
 
   /* The place a distance filter measures from: its circle (dashed, barely filled, so the
-   * stations and the outlines stay readable) and a point with its name, neither clickable. */
+   * stations and the outlines stay readable) and a point with its name, neither clickable.
+   * The name may come from the data (a city as written there): it goes in as text, never HTML. */
   function stPlace(map, options) {
     L.circle(options.latlng, {radius: options.metres, color: '#1d4ed8', weight: 2,
       dashArray: '6 4', fillColor: '#1d4ed8', fillOpacity: 0.05, interactive: false}).addTo(map);
     L.circleMarker(options.latlng, {radius: 6, color: '#1d4ed8', weight: 3, fillColor: '#ffffff',
-      fillOpacity: 1, interactive: false}).bindTooltip(options.label, {permanent: true,
+      fillOpacity: 1, interactive: false}).bindTooltip(el('span', options.label), {permanent: true,
       direction: 'right', offset: [6, 0], className: 'st-place-label'}).addTo(map);
   }
 

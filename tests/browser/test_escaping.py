@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -245,3 +246,17 @@ def test_rows_are_what_the_files_hold():
     stations, responses = hostile_rows()
     assert csv_text(stations)  # the fixture data itself is valid CSV text
     assert len(stations) == len(responses) == len(PAYLOADS)
+
+
+def test_a_place_named_by_the_data_is_text_on_the_map_and_the_page(hostile):
+    """Near a city of the data whose name is hostile: the place's label and the line above the
+    map show it as text, and nothing runs."""
+    page = hostile.open("?" + urlencode({"near": PAYLOAD, "km": "20000"}))
+    wait_idle(page)
+    label = page.frame_locator(MAP_FRAME).locator(".st-place-label")
+    label.wait_for()
+    assert PAYLOAD in label.text_content()
+    assert label.locator("*").evaluate_all("els => els.map(e => e.tagName)") == ["SPAN"]
+    page.get_by_text(re.compile("Within 20000 km of")).first.wait_for()
+    assert PAYLOAD in page.get_by_text(re.compile("Within 20000 km of")).first.text_content()
+    assert_nothing_ran(hostile)
