@@ -47,8 +47,11 @@ def resolve_place(
         return msg("no_place")
     head, qualifier = gazetteer.split_qualifier(typed)
     country = gazetteer.country_of(qualifier) if qualifier else None
-    cities = stations["city"].fillna("").astype(str).map(gazetteer.fold)
-    same = cities == gazetteer.fold(head)
+    # Fold each distinct city once: large tables repeat few names.
+    cities = stations["city"].fillna("").astype(str)
+    wanted = gazetteer.fold(head)
+    names = [c for c in cities.unique() if gazetteer.fold(c) == wanted]
+    same = cities.isin(names)
     if country:
         same &= stations["country_code"] == country
     hits = stations.loc[same.to_numpy()]
