@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from geopy.distance import great_circle
+from geopy.distance import EARTH_RADIUS
 
 from dashboard import gazetteer
 from dashboard.geocode import GeocodeFailure, Location, Query
@@ -23,7 +23,6 @@ from dashboard.lookups import LookupRefused
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
-EARTH_KM = 6371.0088  # mean radius, as geopy's great_circle
 
 
 @dataclass(frozen=True)
@@ -93,16 +92,29 @@ def nearest(stations: pd.DataFrame, place: Place) -> tuple[dict[str, object], fl
     are no stations). Vectorised: it runs over the whole filtered table."""
     if stations.empty:
         return None
-    lat1, lon1 = math.radians(place.latitude), math.radians(place.longitude)
-    lat2 = np.radians(stations["latitude"].astype(float).to_numpy())
-    lon2 = np.radians(stations["longitude"].astype(float).to_numpy())
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    km = distances_km(stations, place)
     i = int(np.argmin(km))
     return stations.iloc[i].to_dict(), round(float(km[i]), 1)
+
+
+def distances_km(stations: pd.DataFrame, place: Place) -> np.ndarray:
+    """Each station's great-circle distance from the place: geopy's `great_circle` (its
+    formula and its Earth radius), over whole columns at once, so that `within` and `nearest`
+    agree to the metre and a distance widened to the nearest station reaches it."""
+    lat1, lng1 = math.radians(place.latitude), math.radians(place.longitude)
+    lat2 = np.radians(stations["latitude"].astype(float).to_numpy())
+    lng2 = np.radians(stations["longitude"].astype(float).to_numpy())
+    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+    sin_lat2, cos_lat2 = np.sin(lat2), np.cos(lat2)
+    cos_delta, sin_delta = np.cos(lng2 - lng1), np.sin(lng2 - lng1)
+    d = np.arctan2(
+        np.sqrt(
+            (cos_lat2 * sin_delta) ** 2
+            + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta) ** 2
+        ),
+        sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta,
+    )
+    return EARTH_RADIUS * d
 
 
 def widened(km: float) -> float:
@@ -120,9 +132,5 @@ def within(stations: pd.DataFrame, place: Place, km: float) -> pd.DataFrame:
         ((stations["latitude"] - place.latitude).abs() <= dlat).to_numpy()
         & (((stations["longitude"] - place.longitude + 180) % 360 - 180).abs() <= dlon).to_numpy()
     ]
-    distances = [
-        great_circle((place.latitude, place.longitude), (lat, lon)).km
-        for lat, lon in zip(box["latitude"], box["longitude"], strict=True)
-    ]
-    near = box.assign(distance_km=[round(d, 1) for d in distances])
+    near = box.assign(distance_km=np.round(distances_km(box, place), 1))
     return near.loc[(near["distance_km"] <= km).to_numpy()].sort_values("distance_km")
