@@ -118,6 +118,12 @@ for app_port in "${app_ports[@]}"; do
   upstreams+="127.0.0.1:$app_port "
 done
 
+# Meanwhile, the smaller copy of Streamlit's icon font (dashboard/icon_font.py); without it the
+# proxy passes Streamlit's own font through.
+font_log="$(mktemp)"
+"$python" -m dashboard.icon_font >"$font_log" 2>&1 &
+font_pid=$!
+
 # True when 127.0.0.1:$1 answers its health check with 200.
 healthy() {
   local status
@@ -152,10 +158,26 @@ elif [[ -n ${DEPLOY_DOMAIN:-} ]]; then
 else
   site="http://${DEPLOY_BIND:-}:$port"
 fi
-# The map frame's scripts and style, for the page's Link header (the browser fetches them early).
-preload="$("$python" -c 'from dashboard.assets import preload_links; print(preload_links())')"
+font_root=""
+if wait "$font_pid"; then
+  font_root="$("$python" -c 'from dashboard.icon_font import FONT_ROOT; print(FONT_ROOT)')"
+  say "icon font: $(tail -n 1 "$font_log")"
+else
+  say "icon font: Streamlit's own ($(tail -n 1 "$font_log"))"
+fi
+rm -f "$font_log"
+
+# What the page's Link header preloads (the browser fetches it early), and where the map frame's
+# files are (the proxy serves them itself).
+# (Read from a variable: the Python process has ended before the proxy starts.)
+frame_info="$("$python" -c '
+from dashboard.assets import FRAME_PREFIX, frame_root, preload_links
+print(preload_links(), FRAME_PREFIX, frame_root(), sep="\n")')"
+{ read -r preload; read -r frame_prefix; read -r frame_root; } <<<"$frame_info"
 DEPLOY_SITE="$site" DEPLOY_UPSTREAMS="$upstreams" DEPLOY_COOKIE_SECRET="$cookie_secret" \
-  DEPLOY_PRELOAD="$preload" "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
+  DEPLOY_PRELOAD="$preload" DEPLOY_FRAME_PREFIX="$frame_prefix" DEPLOY_FRAME_ROOT="$frame_root" \
+  DEPLOY_FONT_ROOT="${font_root:-/nonexistent}" \
+  "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
 pids+=("$!")
 names+=("caddy on $site")
 say "serving $site (pid $$)"

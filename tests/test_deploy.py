@@ -124,6 +124,9 @@ def test_caddy_accepts_the_configuration(site, tmp_path):
         "DEPLOY_UPSTREAMS": "127.0.0.1:9001 127.0.0.1:9002",
         "DEPLOY_COOKIE_SECRET": "0123456789abcdef",
         "DEPLOY_FRAME_ANCESTORS": "'self' https://news.example.org",
+        "DEPLOY_FRAME_PREFIX": "/component/streamlit_folium.st_folium",
+        "DEPLOY_FRAME_ROOT": "/srv/frame",
+        "DEPLOY_FONT_ROOT": "/srv/font",
     }
     result = subprocess.run(
         [caddy(), "adapt", "--adapter", "caddyfile", "--config", "deploy/Caddyfile"],
@@ -140,6 +143,8 @@ def test_caddy_accepts_the_configuration(site, tmp_path):
     assert "frame-ancestors 'self' https://news.example.org" in config
     assert '"policy":"cookie"' in config
     assert '"uri":"/_stcore/health"' in config
+    assert '"root":"/srv/frame"' in config
+    assert '"root":"/srv/font"' in config
 
 
 @pytest.mark.parametrize("args", [[], ["http"], ["0"], ["8080", "0"], ["8080", "2", "x"]])

@@ -290,6 +290,11 @@ class Deployment:
         unverified.verify_mode = ssl.CERT_NONE
         return unverified
 
+    def app_urls(self) -> list[str]:
+        """Each app process's own loopback URL (behind the proxy), from run.sh's output."""
+        found = re.search(r"app processes healthy: ([\d.: ]+)", self.output(tail=0))
+        return [f"http://{address}/" for address in found.group(1).split()] if found else []
+
     def children(self) -> list[int]:
         """Process ids of run.sh's children (the app processes and Caddy)."""
         return [pid for pid, parent in _parents().items() if parent == self.process.pid]
