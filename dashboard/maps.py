@@ -456,6 +456,25 @@ stPlace({{ this._parent.get_name() }}, {{ this.options|tojson }});
         }
 
 
+class _View(MacroElement):
+    """The centre and zoom `st_folium` is given with this layer, set before the layer is drawn
+    (`stView`): streamlit-folium sets them only after, so a search that moves the map drew its
+    clusters twice and re-projected every country outline on the way."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+stView({{ this.options|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, center: tuple[float, float], zoom: int) -> None:
+        super().__init__()
+        self._name = "View"
+        self.options = {"center": [float(center[0]), float(center[1])], "zoom": int(zoom)}
+
+
 def build_station_layer(
     stations: pd.DataFrame,
     selected: str | None = None,
@@ -463,11 +482,15 @@ def build_station_layer(
     lang: str = DEFAULT_LANGUAGE,
     base: pd.DataFrame | None = None,
     place: PlaceMark | None = None,
+    view: tuple[tuple[float, float], int] | None = None,
 ) -> folium.FeatureGroup:
     """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
     figures per country that the country layers shade (responses: those of this view), and the
-    place of a distance filter with its circle."""
+    place of a distance filter with its circle. `view`: the (centre, zoom) given to `st_folium`
+    with it, applied before the stations are drawn."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
+    if view is not None:
+        group.add_child(_View(*view))
     if place is not None:
         group.add_child(_Place(place))
     group.add_child(StationLayer(stations, lang, base))

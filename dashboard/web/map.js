@@ -483,7 +483,25 @@
       interactive: false}).addTo(map);
   }
 
+  /* The centre and zoom the app gives streamlit-folium with a new layer. streamlit-folium
+   * adds the layer, then moves the map if they differ from the last it was given: the clusters
+   * are then drawn at the old zoom and again at the new one, and every outline re-projected on
+   * the way. Called before the layer is added, this moves the map first, under the same rule,
+   * and records the view as given so that streamlit-folium does not move it again. */
+  function stView(view) {
+    var map = window.map, given = window.__GLOBAL_DATA__;
+    if (!map || !given) { return; }
+    var zoomChanged = view.zoom && view.zoom !== given.last_zoom;
+    var centerChanged = JSON.stringify(view.center) !== JSON.stringify(given.last_center);
+    if (!zoomChanged && !centerChanged) { return; }
+    map.setView(centerChanged ? view.center : map.getCenter(),
+      zoomChanged ? view.zoom : map.getZoom(), {animate: false});
+    if (zoomChanged) { given.last_zoom = view.zoom; }
+    if (centerChanged) { given.last_center = view.center; }
+  }
+
   window.stFold = stFold;
+  window.stView = stView;
   window.stControls = stControls;
   window.stOutlines = stOutlines;
   window.stCountryLayers = stCountryLayers;

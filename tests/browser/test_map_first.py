@@ -310,3 +310,48 @@ def test_a_place_is_marked_with_its_circle_and_the_nearest_station_is_one_click_
     # The circle is drawn, and the map's frame holds all of it (Lyon to Milan and beyond).
     expect(frame.locator("path[stroke='#1d4ed8']")).to_have_count(2)  # circle and centre
     assert map_state(page)["zoom"] <= 6
+
+
+# In the map's frame: every stations layer added to the map, with the map's zoom and centre at
+# that moment (a cluster group is a layer with a `_topClusterLevel`).
+WATCH_DRAWS = """() => {
+  const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
+  const w = frame.contentWindow;
+  w.stDraws = [];
+  w.map.on('layeradd', e => {
+    if (e.layer._topClusterLevel) {
+      const c = w.map.getCenter();
+      w.stDraws.push({zoom: w.map.getZoom(), lat: c.lat, lng: c.lng});
+    }
+  });
+  w.stMoves = 0;
+  w.map.on('viewreset', () => { w.stMoves += 1; });
+}"""
+DRAWS = """() => {
+  const w = document.querySelector('iframe[data-testid="stCustomComponentV1"]').contentWindow;
+  return {draws: w.stDraws, moves: w.stMoves};
+}"""
+
+
+def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(session):
+    # The map moves to the search's stations before they are drawn: drawn at the old view and
+    # then moved, the clusters were drawn twice and every outline re-projected on the way.
+    page = session.open("")
+    wait_idle(page)
+    wait_markers(page, len(STATIONS))
+    before = map_state(page)
+    page.evaluate(WATCH_DRAWS)
+    page.get_by_label("Search name, city, address, summary").fill("Barcelona")
+    page.keyboard.press("Enter")
+    wait_markers(page, 1)
+    wait_idle(page)
+    page.wait_for_timeout(500)  # a second move would have come by now
+    after = map_state(page)
+    seen = page.evaluate(DRAWS)
+    assert after["zoom"] > before["zoom"] + 3  # the map went to Barcelona
+    assert seen["moves"] == 1
+    assert len(seen["draws"]) == 1
+    drawn = seen["draws"][0]
+    assert drawn["zoom"] == after["zoom"]
+    assert abs(drawn["lat"] - after["lat"]) < 1e-6
+    assert abs(drawn["lng"] - after["lng"]) < 1e-6
