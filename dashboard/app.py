@@ -510,7 +510,6 @@ def map_and_panels(view: View) -> None:
                 # Without an as-of day the view's rows are the shared table's, unchanged.
                 base=None if view.day else view.all_stations,
                 place=mark,
-                view=((frame.latitude, frame.longitude), frame.zoom),
             ),
             center=(frame.latitude, frame.longitude),
             zoom=frame.zoom,

@@ -456,23 +456,24 @@ stPlace({{ this._parent.get_name() }}, {{ this.options|tojson }});
         }
 
 
-class _View(MacroElement):
-    """The centre and zoom `st_folium` is given with this layer, set before the layer is drawn
-    (`stView`): streamlit-folium sets them only after, so a search that moves the map drew its
-    clusters twice and re-projected every country outline on the way."""
+class _ViewFirst(MacroElement):
+    """The centre and zoom streamlit-folium was given with this layer, set before the stations
+    are drawn (`stViewFirst`). streamlit-folium runs the layer's script with `center` and `zoom`
+    in scope; elsewhere (a saved map) they are undefined and nothing moves. The script is the
+    same whatever the view, so a move of the reader's own leaves the layer as it is."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-stView({{ this.options|tojson }});
+stViewFirst(typeof center === 'undefined' ? null : center,
+  typeof zoom === 'undefined' ? null : zoom);
 {% endmacro %}
 """
     )
 
-    def __init__(self, center: tuple[float, float], zoom: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._name = "View"
-        self.options = {"center": [float(center[0]), float(center[1])], "zoom": int(zoom)}
+        self._name = "ViewFirst"
 
 
 def build_station_layer(
@@ -482,15 +483,12 @@ def build_station_layer(
     lang: str = DEFAULT_LANGUAGE,
     base: pd.DataFrame | None = None,
     place: PlaceMark | None = None,
-    view: tuple[tuple[float, float], int] | None = None,
 ) -> folium.FeatureGroup:
     """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
     figures per country that the country layers shade (responses: those of this view), and the
-    place of a distance filter with its circle. `view`: the (centre, zoom) given to `st_folium`
-    with it, applied before the stations are drawn."""
+    place of a distance filter with its circle."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
-    if view is not None:
-        group.add_child(_View(*view))
+    group.add_child(_ViewFirst())
     if place is not None:
         group.add_child(_Place(place))
     group.add_child(StationLayer(stations, lang, base))

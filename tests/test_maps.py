@@ -240,32 +240,3 @@ def test_payload_codes_repeated_texts_once_and_reads_back_row_by_row(stations):
     assert [r[0] for r in rows] == list(stations["station_id"])
     assert [r[7] for r in rows] == list(stations["country"])
     assert [r[5] for r in rows] == list(stations["name"])
-
-
-def test_the_layer_moves_the_map_to_its_view_before_its_stations_are_added():
-    # streamlit-folium moves the map only after adding the layer; the layer does it first.
-    from streamlit_folium import _get_feature_group_string
-
-    stations = pd.DataFrame(
-        {
-            "station_id": ["nl-a-1"],
-            "name": ["A"],
-            "city": ["Rotterdam"],
-            "country": ["Netherlands"],
-            "country_code": ["NL"],
-            "latitude": [51.92],
-            "longitude": [4.48],
-            "status": ["closed"],
-            "status_date": ["2022-11-01"],
-            "first_reported_by": ["Safeguard Defenders"],
-            "location_precision": ["city"],
-        }
-    )
-    group = maps.build_station_layer(stations, view=((51.92, 4.48), 10))
-    script = _get_feature_group_string(group, maps.build_base_map())
-    moved = script.index('stView({"center": [51.92, 4.48], "zoom": 10})')
-    assert moved < script.index("stStationLayer(")
-    assert moved < script.index(".addTo(")
-    # Without a view (a saved map, the tests' own maps) nothing moves the map.
-    plain = _get_feature_group_string(maps.build_station_layer(stations), maps.build_base_map())
-    assert "stView(" not in plain

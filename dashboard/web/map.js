@@ -12,6 +12,7 @@
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
  *   stHighlight(map, latlng)                 a ring around the selected station
  *   stPlace(map, options)                    a distance filter's place and its circle
+ *   stViewFirst(center, zoom)                a new layer's view, set before it is drawn
  */
 (function () {
   'use strict';
@@ -493,25 +494,28 @@
       interactive: false}).addTo(map);
   }
 
-  /* The centre and zoom the app gives streamlit-folium with a new layer. streamlit-folium
-   * adds the layer, then moves the map if they differ from the last it was given: the clusters
-   * are then drawn at the old zoom and again at the new one, and every outline re-projected on
-   * the way. Called before the layer is added, this moves the map first, under the same rule,
-   * and records the view as given so that streamlit-folium does not move it again. */
-  function stView(view) {
+  /* The view that comes with a new layer. streamlit-folium takes the old layer off, adds the
+   * new one (running its script, which calls this first), and only then moves the map if the
+   * centre or zoom it was given changed: the clusters were drawn at the old zoom, then again at
+   * the new one, and every outline re-projected on the way. streamlit-folium runs the layer's
+   * script with eval() where the centre and zoom it was given are in scope; the layer passes
+   * them here, the map moves first under streamlit-folium's own rule, and the view is recorded
+   * as given so that streamlit-folium does not move it again. (The layer's script is the same
+   * whatever the view, so a reader's own move does not redraw the stations.) */
+  function stViewFirst(center, zoom) {
     var map = window.map, given = window.__GLOBAL_DATA__;
     if (!map || !given) { return; }
-    var zoomChanged = view.zoom && view.zoom !== given.last_zoom;
-    var centerChanged = JSON.stringify(view.center) !== JSON.stringify(given.last_center);
+    var zoomChanged = zoom && zoom !== given.last_zoom;
+    var centerChanged = center && JSON.stringify(center) !== JSON.stringify(given.last_center);
     if (!zoomChanged && !centerChanged) { return; }
-    map.setView(centerChanged ? view.center : map.getCenter(),
-      zoomChanged ? view.zoom : map.getZoom(), {animate: false});
-    if (zoomChanged) { given.last_zoom = view.zoom; }
-    if (centerChanged) { given.last_center = view.center; }
+    map.setView(centerChanged ? center : map.getCenter(), zoomChanged ? zoom : map.getZoom(),
+      {animate: false});
+    if (zoomChanged) { given.last_zoom = zoom; }
+    if (centerChanged) { given.last_center = center; }
   }
 
   window.stFold = stFold;
-  window.stView = stView;
+  window.stViewFirst = stViewFirst;
   window.stControls = stControls;
   window.stOutlines = stOutlines;
   window.stCountryLayers = stCountryLayers;

@@ -357,6 +357,24 @@ def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(ses
     assert abs(drawn["lng"] - after["lng"]) < 1e-6
 
 
+def test_a_readers_own_move_keeps_the_stations_as_they_are(session):
+    # Moving the map goes into the link (a rerun), but the stations are not redrawn: an open
+    # popup or a focused marker stays.
+    page = session.open("?country=NL")
+    wait_idle(page)
+    wait_markers(page, int((STATIONS["country_code"] == "NL").sum()))
+    before = map_state(page)
+    page.evaluate(WATCH_DRAWS)
+    page.frame_locator(MAP_FRAME).get_by_role("button", name="Zoom out").click()
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.has('map')", timeout=PATIENCE_MS
+    )
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert map_state(page)["zoom"] == before["zoom"] - 1
+    assert page.evaluate(DRAWS)["draws"] == []
+
+
 OUTLINES_DRAWN = """() => {
   const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
   const doc = frame && frame.contentDocument;
