@@ -157,6 +157,18 @@ def third_party(urls: list[str]) -> list[str]:
 COUNT_LINE = "text=/Showing \\d+ of \\d+ stations|显示 \\d+ 个服务站中的 \\d+ 个/"
 
 
+# The script idle for a whole second (poll it every 100 ms). Once the map is drawn it reports its
+# first view, which reruns part of the page just after the first run: a widget used or a
+# download clicked in between can be redrawn under the pointer (a download then holds a file
+# id the rerun replaces, and Streamlit cancels it). A reader acts later than that.
+SETTLED_JS = (
+    "() => { const a = document.querySelector('[data-test-script-state]');"
+    " const idle = a && a.getAttribute('data-test-script-state') === 'notRunning';"
+    " window.__idleSince = idle ? (window.__idleSince || performance.now()) : 0;"
+    " return idle && performance.now() - window.__idleSince > 1000; }"
+)
+
+
 def wait_idle(page, timeout: float = PATIENCE_MS) -> None:
     """Wait until the count line is shown (in either language) and the script has stopped."""
     page.wait_for_selector(COUNT_LINE, timeout=timeout)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS
 
 SHOWING = re.compile(r"Showing (\d+) of (\d+) stations")
 
@@ -46,6 +46,7 @@ async def _open(browser, url: str):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await page.goto(url)
     await _wait_idle(page)
+    await page.wait_for_function(SETTLED_JS, timeout=120_000, polling=100)
     return context, page, errors
 
 
@@ -56,16 +57,18 @@ async def _filter(page, errors, code: str, label: str, expected: int) -> Session
     for attempt in (1, 2):
         if attempt == 2 and await page.evaluate(taken):
             break  # the first pick was taken after all, just late
-        await country.locator("input").fill(label)
-        await page.get_by_role("option", name=re.compile("^" + re.escape(label) + r" \(")).click()
-        await page.keyboard.press("Escape")
         try:
+            await country.locator("input").fill(label)
+            option = page.get_by_role("option", name=re.compile("^" + re.escape(label) + r" \("))
+            await option.click(timeout=45_000)
+            await page.keyboard.press("Escape")
             # The choice is taken when the link carries it (the app's own state).
             await page.wait_for_function(taken, timeout=45_000)
             break
         except PlaywrightTimeout:
-            # On two busy cores a pick can land while the list redraws: a reader sees no chip
-            # and picks again. A second miss is an error of the session.
+            # On two busy cores a pick can land while the list redraws (or the list closes as
+            # it redraws): a reader sees no chip and picks again. A second miss is an error of
+            # the session.
             if attempt == 2:
                 raise AssertionError(f"{label!r} was picked twice and never taken") from None
     await page.wait_for_selector(f"text=/Showing {expected} of \\d+ stations/", timeout=120_000)

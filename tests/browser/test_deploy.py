@@ -27,6 +27,7 @@ from dashboard.icon_font import source_font
 from tests.browser.harness import (
     COUNT_LINE,
     MAP_FRAME,
+    SETTLED_JS,
     TILE_HOSTS,
     Deployment,
     alive,
@@ -41,13 +42,6 @@ pytestmark = pytest.mark.browser
 
 STATIONS = load_stations(FIXTURE_STATIONS)
 COOKIE = "dashboard_replica"
-# The script idle for a whole second (checked every 100 ms).
-SETTLED = (
-    "() => { const a = document.querySelector('[data-test-script-state]');"
-    " const idle = a && a.getAttribute('data-test-script-state') === 'notRunning';"
-    " window.__idleSince = idle ? (window.__idleSince || performance.now()) : 0;"
-    " return idle && performance.now() - window.__idleSince > 1000; }"
-)
 DOWNLOAD_CSV = re.compile(r"^(Download CSV|下载 CSV)")
 # Four views, one of them in Chinese, each opened by its link in its own browser.
 VIEWS = [("NL", ""), ("US", ""), ("IT", "&lang=zh"), ("ES", "")]
@@ -95,10 +89,7 @@ async def _view(browser, url: str) -> View:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     await page.goto(url)
     await page.wait_for_selector(COUNT_LINE, timeout=120_000)
-    # The map reports its first view once drawn, which reruns part of the page; a download
-    # clicked during that rerun holds a file id the rerun has just replaced (Streamlit then
-    # cancels it). A reader clicks later: wait until the page has been idle for a second.
-    await page.wait_for_function(SETTLED, timeout=120_000, polling=100)
+    await page.wait_for_function(SETTLED_JS, timeout=120_000, polling=100)
     shown, _ = showing_in(await page.locator(COUNT_LINE).first.inner_text())
     cookies = [c["value"] for c in await context.cookies() if c["name"] == COOKIE]
     async with page.expect_download(timeout=120_000) as info:
