@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from dashboard.assets import COMPONENT_CHUNK, FRAME_PREFIX, MAP_CSS, MAP_JS
@@ -80,6 +81,23 @@ class View:
     errors: list[str]
 
 
+async def _download(page) -> str:
+    """The view's CSV, as a reader gets it. A click while part of the page reruns (the map's
+    first report, late on four busy browsers) holds a file id the rerun replaces: Streamlit
+    then gives nothing, and a reader clicks again. Three clicks without a file fail."""
+    for attempt in (1, 2, 3):
+        try:
+            async with page.expect_download(timeout=40_000) as info:
+                await page.get_by_role("button", name=DOWNLOAD_CSV).click()
+            download = await info.value
+            return Path(await download.path()).read_text(encoding="utf-8-sig")
+        except PlaywrightError:
+            if attempt == 3:
+                raise
+            await page.wait_for_function(SETTLED_JS, timeout=120_000, polling=100)
+    raise AssertionError("unreachable")
+
+
 async def _view(browser, url: str) -> View:
     context = await browser.new_context(
         viewport={"width": 1300, "height": 1000}, accept_downloads=True
@@ -92,10 +110,7 @@ async def _view(browser, url: str) -> View:
     await page.wait_for_function(SETTLED_JS, timeout=120_000, polling=100)
     shown, _ = showing_in(await page.locator(COUNT_LINE).first.inner_text())
     cookies = [c["value"] for c in await context.cookies() if c["name"] == COOKIE]
-    async with page.expect_download(timeout=120_000) as info:
-        await page.get_by_role("button", name=DOWNLOAD_CSV).click()
-    download = await info.value
-    text = Path(await download.path()).read_text(encoding="utf-8-sig")
+    text = await _download(page)
     cookies += [c["value"] for c in await context.cookies() if c["name"] == COOKIE]
     errors += await page.locator('[data-testid="stException"]').all_inner_texts()
     await context.close()
