@@ -76,7 +76,7 @@ def _bundle(files: dict[str, Path], names: tuple[str, ...], css: bool) -> bytes:
     return ("\n;\n" if not css else "\n").join(parts).encode()
 
 
-def _write(target: Path, write) -> None:
+def write_atomically(target: Path, write) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename, so a second app starting at the same time never serves half a file.
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -131,7 +131,9 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
             or target.stat().st_size != source.stat().st_size
             or target.stat().st_mtime < source.stat().st_mtime
         ):
-            _write(target, lambda partial, source=source: shutil.copyfile(source, partial))
+            write_atomically(
+                target, lambda partial, source=source: shutil.copyfile(source, partial)
+            )
         written.append(target)
     made = {
         BUNDLE_JS: lambda: _bundle(wanted, _BUNDLED_JS, css=False),
@@ -142,7 +144,7 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
         target = static_dir / name
         content = make()
         if not target.exists() or target.read_bytes() != content:
-            _write(target, lambda partial, content=content: partial.write_bytes(content))
+            write_atomically(target, lambda partial, content=content: partial.write_bytes(content))
         written.append(target)
     return written
 
@@ -171,12 +173,17 @@ COMPONENT_CHUNK = "ComponentInstance"
 _IMPORT = re.compile(r"""(?:from|import)\s*["']\./([\w.-]+\.js)["']""")
 
 
+def streamlit_static() -> Path:
+    """The folder of Streamlit's own page files (its `index.html`, scripts, fonts)."""
+    import streamlit
+
+    return Path(streamlit.__file__).parent / "static"
+
+
 def _streamlit_chunks(stem: str) -> list[str]:
     """`/static/js/` URLs of Streamlit's chunk named `stem` and the chunks it imports; none when
     this Streamlit has no such chunk (the page then loads it as usual)."""
-    import streamlit
-
-    static = Path(streamlit.__file__).parent / "static"
+    static = streamlit_static()
     found = sorted((static / "static" / "js").glob(f"{stem}.*.js"))
     if len(found) != 1:
         return []

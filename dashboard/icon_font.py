@@ -23,12 +23,11 @@ starts the proxy; `streamlit run` alone serves Streamlit's full font.
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
 from pathlib import Path
 
-from dashboard.assets import STATIC_DIR
+from dashboard.assets import STATIC_DIR, streamlit_static, write_atomically
 
 FONT_GLOB = "MaterialSymbols-*.woff2"
 # Icons the app names itself (`icon=":material/...:"`): none at present.
@@ -37,12 +36,6 @@ APP_ICONS: frozenset[str] = frozenset()
 # so the proxy serves it with a plain file lookup.
 FONT_ROOT = STATIC_DIR / "icon-font"
 _WORD = re.compile(r"[a-z0-9_]+")
-
-
-def streamlit_static() -> Path:
-    import streamlit
-
-    return Path(streamlit.__file__).parent / "static"
 
 
 def source_font(static: Path | None = None) -> Path | None:
@@ -136,10 +129,8 @@ def ensure_icon_font(root: Path = FONT_ROOT, static: Path | None = None) -> Path
         return target
     keep = names_used(static / "static" / "js", icon_names(source))
     content = subset(source, keep)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    partial.write_bytes(content)
-    os.replace(partial, target)  # a second deployment starting at once never serves half a file
+    # Written then renamed: a second deployment starting at once never serves half a file.
+    write_atomically(target, lambda partial: partial.write_bytes(content))
     return target
 
 

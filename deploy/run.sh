@@ -158,22 +158,21 @@ elif [[ -n ${DEPLOY_DOMAIN:-} ]]; then
 else
   site="http://${DEPLOY_BIND:-}:$port"
 fi
-font_root=""
-if wait "$font_pid"; then
-  font_root="$("$python" -c 'from dashboard.icon_font import FONT_ROOT; print(FONT_ROOT)')"
-  say "icon font: $(tail -n 1 "$font_log")"
-else
-  say "icon font: Streamlit's own ($(tail -n 1 "$font_log"))"
-fi
-rm -f "$font_log"
-
-# What the page's Link header preloads (the browser fetches it early), and where the map frame's
-# files are (the proxy serves them itself).
+# What the page's Link header preloads (the browser fetches it early), where the map frame's
+# files are (the proxy serves them itself), and where the icon font's copy goes.
 # (Read from a variable: the Python process has ended before the proxy starts.)
 frame_info="$("$python" -c '
 from dashboard.assets import FRAME_PREFIX, frame_root, preload_links
-print(preload_links(), FRAME_PREFIX, frame_root(), sep="\n")')"
-{ read -r preload; read -r frame_prefix; read -r frame_root; } <<<"$frame_info"
+from dashboard.icon_font import FONT_ROOT
+print(preload_links(), FRAME_PREFIX, frame_root(), FONT_ROOT, sep="\n")')"
+{ read -r preload; read -r frame_prefix; read -r frame_root; read -r font_root; } <<<"$frame_info"
+if wait "$font_pid"; then
+  say "icon font: $(tail -n 1 "$font_log")"
+else
+  font_root=""
+  say "icon font: Streamlit's own ($(tail -n 1 "$font_log"))"
+fi
+rm -f "$font_log"
 DEPLOY_SITE="$site" DEPLOY_UPSTREAMS="$upstreams" DEPLOY_COOKIE_SECRET="$cookie_secret" \
   DEPLOY_PRELOAD="$preload" DEPLOY_FRAME_PREFIX="$frame_prefix" DEPLOY_FRAME_ROOT="$frame_root" \
   DEPLOY_FONT_ROOT="${font_root:-/nonexistent}" \
