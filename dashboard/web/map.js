@@ -208,8 +208,10 @@
       setTimeout(load, 1500);
     });
     map._stShapes.then(function (data) {
-      L.geoJSON(data, {pane: 'outlines', interactive: false,
-        style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}}).addTo(map);
+      map._stOutlines = L.geoJSON(data, {pane: 'outlines', interactive: false,
+        style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}});
+      // A search may have moved the map (and taken the outlines off) meanwhile: see stViewFirst.
+      if (!map._stOutlinesAway) { map._stOutlines.addTo(map); }
     }).catch(function (err) { console.warn('country outlines not loaded', err); });
   }
 
@@ -501,17 +503,32 @@
    * script with eval() where the centre and zoom it was given are in scope; the layer passes
    * them here, the map moves first under streamlit-folium's own rule, and the view is recorded
    * as given so that streamlit-folium does not move it again. (The layer's script is the same
-   * whatever the view, so a reader's own move does not redraw the stations.) */
+   * whatever the view, so a reader's own move does not redraw the stations.)
+   * The country outlines are the stations' background: moving the map re-projects every one
+   * of them, in the same task that draws the stations. They are taken off for the move and put
+   * back once the browser has shown the stations (the next frame), as at a first visit, where
+   * they are fetched after the stations are drawn. */
   function stViewFirst(center, zoom) {
     var map = window.map, given = window.__GLOBAL_DATA__;
     if (!map || !given) { return; }
     var zoomChanged = zoom && zoom !== given.last_zoom;
     var centerChanged = center && JSON.stringify(center) !== JSON.stringify(given.last_center);
     if (!zoomChanged && !centerChanged) { return; }
+    var outlines = map._stOutlines;
+    if (outlines && map.hasLayer(outlines)) { map.removeLayer(outlines); }
     map.setView(centerChanged ? center : map.getCenter(), zoomChanged ? zoom : map.getZoom(),
       {animate: false});
     if (zoomChanged) { given.last_zoom = zoom; }
     if (centerChanged) { given.last_center = center; }
+    if (!map._stOutlinesAway) {
+      map._stOutlinesAway = true;
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          map._stOutlinesAway = false;
+          if (map._stOutlines && !map.hasLayer(map._stOutlines)) { map._stOutlines.addTo(map); }
+        }, 0);
+      });
+    }
   }
 
   window.stFold = stFold;

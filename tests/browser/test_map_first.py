@@ -321,7 +321,8 @@ WATCH_DRAWS = """() => {
   w.map.on('layeradd', e => {
     if (e.layer._topClusterLevel) {
       const c = w.map.getCenter();
-      w.stDraws.push({zoom: w.map.getZoom(), lat: c.lat, lng: c.lng});
+      w.stDraws.push({zoom: w.map.getZoom(), lat: c.lat, lng: c.lng,
+                      outlines: w.document.querySelectorAll('.leaflet-outlines-pane path').length});
     }
   });
   w.stMoves = 0;
@@ -331,6 +332,15 @@ DRAWS = """() => {
   const w = document.querySelector('iframe[data-testid="stCustomComponentV1"]').contentWindow;
   return {draws: w.stDraws, moves: w.stMoves};
 }"""
+# The country outlines: how many are drawn, and where Spain's is on the screen.
+OUTLINES = """() => {
+  const w = document.querySelector('iframe[data-testid="stCustomComponentV1"]').contentWindow;
+  const paths = [...w.document.querySelectorAll('.leaflet-outlines-pane path')];
+  const spain = w.map._stOutlines && w.map._stOutlines.getLayers()
+    .find(l => l.feature && (l.feature.properties || {}).iso_a2 === 'ES');
+  const box = spain && spain._path && spain._path.getBoundingClientRect();
+  return {count: paths.length, spain: box ? Math.round(box.width) : null};
+}"""
 
 
 def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(session):
@@ -339,7 +349,9 @@ def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(ses
     page = session.open("")
     wait_idle(page)
     wait_markers(page, len(STATIONS))
+    page.wait_for_function(f"() => ({OUTLINES})().count > 0", timeout=PATIENCE_MS)
     before = map_state(page)
+    outlines_before = page.evaluate(OUTLINES)
     page.evaluate(WATCH_DRAWS)
     page.get_by_label("Search name, city, address, summary").fill("Barcelona")
     page.keyboard.press("Enter")
@@ -355,6 +367,12 @@ def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(ses
     assert drawn["zoom"] == after["zoom"]
     assert abs(drawn["lat"] - after["lat"]) < 1e-6
     assert abs(drawn["lng"] - after["lng"]) < 1e-6
+    # The outlines are off while the stations are drawn (moving them re-projects every one),
+    # and back as soon as the stations show, drawn at the new view: Spain fills the map now.
+    assert drawn["outlines"] == 0
+    outlines_after = page.evaluate(OUTLINES)
+    assert outlines_after["count"] == outlines_before["count"]
+    assert outlines_after["spain"] > 4 * outlines_before["spain"]
 
 
 def test_a_readers_own_move_keeps_the_stations_as_they_are(session):
