@@ -261,11 +261,11 @@ def make_view(
             st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
             close = found.values.get("suggestion")
             if close:
-                st.button(
+                near_button(
+                    st,
                     # A button's label is Markdown, and a suggestion may be a city of the data.
                     t("use_suggestion", lang, suggestion=panels.md_text(str(close))),
-                    on_click=page.set_near,
-                    kwargs={"name": close},
+                    name=str(close),
                 )
         else:
             place = found
@@ -355,12 +355,18 @@ def place_line(view: View) -> None:
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
     text_col.markdown(panels.md_text(f"{nearest} {words}"))
     wider = places.widened(distance)
-    button_col.button(
-        t("widen", lang, km=f"{wider:g}"),
+    near_button(button_col, t("widen", lang, km=f"{wider:g}"), km=wider)
+
+
+def near_button(where, label: str, *, name: str | None = None, km: float | None = None) -> None:
+    """A button under the title that sets the sidebar's place or distance (the whole page runs
+    next: see `main_area`)."""
+    where.button(
+        label,
         on_click=page.set_near,
-        kwargs={"km": wider},
-        type="primary",
-        width="stretch",
+        kwargs={"name": name, "km": km},
+        type="primary" if km else "secondary",
+        width="stretch" if km else "content",
     )
 
 
@@ -388,11 +394,22 @@ def sidebar_filters(
                 format_func=words,
                 key=spec.field,
                 placeholder=t("choose_options", lang),
+                on_change=page.whole_page,
             )
-    st.select_slider(t("months", lang), options=months, key=page.Key.MONTHS)
+    st.select_slider(
+        t("months", lang),
+        options=months,
+        # A two-ended default: without it Streamlit reads the slider as one-ended and keeps
+        # only the first month it reports, so moving it filtered nothing. Its value itself
+        # comes from the session state (the link, or the reader).
+        value=(months[0], months[-1]),
+        key=page.Key.MONTHS,
+        on_change=page.whole_page,
+    )
     st.date_input(
         t("asof", lang),
         key="as_of",
+        on_change=page.whole_page,
         min_value=EARLIEST_AS_OF,
         max_value=today,
         format="YYYY-MM-DD",
@@ -405,23 +422,23 @@ def sidebar_filters(
         st.button(
             f"{report.title} ({long_date(day, lang)})",
             key=f"asof_{report.published}",
-            on_click=page.set_as_of,
-            args=(day,),
+            on_click=page.whole_page,
+            args=(page.set_as_of, day),
             help=t("report_day_help", lang, title=report.title, stations=report.stations),
             width="stretch",
         )
     back, forward = st.columns(2)
     back.button(
         t("month_back", lang),
-        on_click=page.step_as_of,
-        args=(-1, today),
+        on_click=page.whole_page,
+        args=(page.step_as_of, -1, today),
         help=t("month_back_help", lang),
         width="stretch",
     )
     forward.button(
         t("month_forward", lang),
-        on_click=page.step_as_of,
-        args=(1, today),
+        on_click=page.whole_page,
+        args=(page.step_as_of, 1, today),
         help=t("month_forward_help", lang),
         width="stretch",
     )
@@ -432,9 +449,32 @@ def sidebar_filters(
         max_chars=100,
         placeholder=t("near_placeholder", lang),
         help=t("near_help", lang),
+        on_change=page.whole_page,
     )
-    km.number_input(t("km", lang), key="km", min_value=1.0, max_value=20000.0, step=10.0)
-    st.button(t("reset", lang), on_click=page.reset, args=(months,))
+    km.number_input(
+        t("km", lang),
+        key="km",
+        min_value=1.0,
+        max_value=20000.0,
+        step=10.0,
+        on_change=page.whole_page,
+    )
+    st.button(t("reset", lang), on_click=page.whole_page, args=(page.reset, months))
+
+
+@st.fragment(key=page.FILTERS_PART)
+def filters_part(
+    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
+) -> None:
+    """The sidebar's filters: their widgets once the map has drawn its stations (the map's
+    first report reruns this part and the map's, not the whole page: see `state.filters_due`).
+    Until then a line says they are coming, with a button that brings them at once."""
+    if page.filters_due():
+        sidebar_filters(view_names, counts, months, today, lang)
+        return
+    st.header(t("filters", lang))
+    st.caption(t("filters_pending", lang))
+    st.button(t("show_filters", lang), on_click=page.show_filters)
 
 
 def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
@@ -458,7 +498,11 @@ def notices(lang: str, orphans: int) -> None:
 def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str]) -> None:
     """Everything under the title: the view, its map and panels, downloads, table and about.
     The search box is part of it, so a search reruns this part only (not the sidebar)."""
+    if page.pending():
+        # A button here set a field of the sidebar: the whole page runs, so the field shows it.
+        st.rerun(scope="app")
     filters = page.current_filters(months)
+    page.shown_filters(filters)
     view = make_view(data, filters, lang, today, months)
     count_and_search(view)
     map_and_panels(view)
@@ -467,7 +511,7 @@ def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str
     about(view, filters)
 
 
-@st.fragment
+@st.fragment(key=page.MAP_PART)
 def map_and_panels(view: View) -> None:
     """The map and, beside it, the selected station and the panels. A click or a move on the
     map reruns only this part."""
@@ -824,14 +868,16 @@ def main() -> None:
     first = str(data.stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
     page.start_filters(choices, months, today)
+    page.apply_pending()
     st.title(t("title", lang))
     notices(lang, len(data.orphans))
-    # The map first: its frame starts loading while the filter widgets are still on their way
-    # (their values are already in the session state, set from the link or by the reader).
+    # The map first: its frame starts loading before anything below it. The filter widgets
+    # come once it has drawn its stations (`filters_part`); their values are already in the
+    # session state, set from the link or by the reader.
     main_area(data, lang, today, months)
     names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
     with filter_area:
-        sidebar_filters(names, country_counts(data.stations), months, today, lang)
+        filters_part(names, country_counts(data.stations), months, today, lang)
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

@@ -33,6 +33,11 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "language": ("Language / 语言", "语言 / Language"),
     "filters": ("Filters", "筛选"),
+    "filters_pending": (
+        "The filters appear as soon as the map has drawn its stations.",
+        "地图绘出服务站后，筛选条件随即显示。",
+    ),
+    "show_filters": ("Show the filters now", "立即显示筛选条件"),
     "country": ("Country", "国家"),
     "status": ("Status", "状态"),
     "bureau": ("Operating bureau (as reported)", "所属公安局（据报道）"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -54,7 +54,16 @@ class Key:
     CENTRE_ON = "centre_on"  # a station chosen outside the map: the map moves to it once
     CENTRED = "centred"  # the frame of the station the map was last centred on
     BASE_BUILT = "base_built"  # language, tiles and frame the map was built with (`base_map`)
+    MAP_DRAWN = "map_drawn"  # the map has reported once: its stations are drawn
+    FILTERS_SHOWN = "filters_shown"  # the sidebar's filter widgets are on the page
+    PENDING = "pending"  # values for the sidebar's fields set from under the title
+    SHOWN_FILTERS = "shown_filters"  # the filters of the view on the page
+    MONTH_OPTIONS = "month_options"  # the month slider's options, first to last
 
+
+# The page's parts that rerun on their own (`st.fragment` keys in app.py).
+FILTERS_PART = "filters"
+MAP_PART = "map_and_panels"
 
 LIST_FIELDS = tuple(f.field for f in FILTERS if f.kind == "choices")
 
@@ -86,6 +95,7 @@ def start_filters(choices: Choices, months: list[str], today: dt.date) -> None:
     """Keep remembered values valid for the data in use; on a session's first run, take the
     filters from the link."""
     st.session_state[Key.KNOWN_IDS] = choices.stations
+    st.session_state[Key.MONTH_OPTIONS] = months
     for field in LIST_FIELDS:
         if field in st.session_state:
             allowed = getattr(choices, field)
@@ -167,11 +177,25 @@ def set_as_of(day: dt.date) -> None:
 
 
 def set_near(name: str | None = None, km: float | None = None) -> None:
-    """Take the suggested place ("Did you mean ...?") or a wider distance."""
-    if name is not None:
-        st.session_state["near"] = name
-    if km is not None:
-        st.session_state["km"] = km
+    """Take the suggested place ("Did you mean ...?") or a wider distance: buttons under the
+    title for fields of the sidebar. The whole page runs next (`app.main_area`), where
+    `apply_pending` sets them again."""
+    pending = {k: v for k, v in (("near", name), ("km", km)) if v is not None}
+    st.session_state.update(pending)
+    st.session_state[Key.PENDING] = pending
+
+
+def pending() -> bool:
+    return bool(st.session_state.get(Key.PENDING))
+
+
+def apply_pending() -> None:
+    """Set again, in the whole-page run that draws the sidebar, what a button under the title
+    set for the sidebar's fields. A field already on the page takes a new value only from the
+    run that sets it; set in an earlier run, the field kept showing the old value and sent it
+    back with the next run (the distance went back to 50 km after "Widen to 350 km")."""
+    for key, value in st.session_state.pop(Key.PENDING, {}).items():
+        st.session_state[key] = value
 
 
 def step_as_of(months: int, today: dt.date) -> None:
@@ -200,9 +224,48 @@ def select_from_list() -> None:
         add_notice(msg("station_not_in_data", id=show_value(picked)))
 
 
+def filters_due() -> bool:
+    """Whether the sidebar's filter widgets are built: once the map has drawn its stations (its
+    first report) or the reader asked for them, and from then on. On a first visit the map's
+    frame draws its stations on the same thread as the page: fifteen widgets rendered meanwhile
+    delayed a 10,000-station map by about a fifth (docs/benchmarks.md). The filters a link
+    sets apply from the start; only their widgets wait."""
+    if st.session_state.get(Key.MAP_DRAWN):
+        st.session_state[Key.FILTERS_SHOWN] = True
+    return bool(st.session_state.get(Key.FILTERS_SHOWN))
+
+
+def show_filters() -> None:
+    st.session_state[Key.FILTERS_SHOWN] = True
+
+
+def shown_filters(filters: Filters) -> None:
+    """Remember the filters of the view now shown (see `whole_page`)."""
+    st.session_state[Key.SHOWN_FILTERS] = filters
+
+
+def whole_page(then: Callable[..., None] | None = None, *args: Any) -> None:
+    """A filter changed in the sidebar's part of the page (`app.filters_part`): after `then`,
+    the whole page runs, not only that part. A widget that only reports the value it was given
+    (the month slider does so when first drawn) changes no filter and runs nothing more."""
+    months = st.session_state.get(Key.MONTH_OPTIONS)
+    shown = st.session_state.get(Key.SHOWN_FILTERS)
+    if then is not None:
+        then(*args)
+    elif (
+        months
+        and shown
+        and replace(current_filters(months), station=None) == replace(shown, station=None)
+    ):
+        return
+    st.rerun(scope="app")
+
+
 def from_map() -> None:
     """The map reported a click or a move: select the clicked station, remember a moved frame
     (for the link), and follow the tiles switch on the map."""
+    first = not st.session_state.get(Key.FILTERS_SHOWN)
+    st.session_state[Key.MAP_DRAWN] = True
     value: Mapping[str, Any] = st.session_state.get(Key.MAP) or {}
     click = value.get("last_object_clicked_popup")
     if click and click != st.session_state.get(Key.LAST_CLICK):
@@ -225,6 +288,10 @@ def from_map() -> None:
         st.session_state[Key.TILES] = any(
             isinstance(layer, dict) and layer.get("name") == maps.TILES_LAYER_ID for layer in layers
         )
+    if first:
+        # The stations are drawn: the sidebar's filters come now, with the map's own part (not
+        # the whole page, whose download buttons a rerun would replace under a reader's click).
+        st.rerun([FILTERS_PART, MAP_PART])
 
 
 def frame_of(value: Mapping[str, Any]) -> MapFrame | None:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import panels
+from dashboard import state as page
 from tests.conftest import FIXTURE_ARGS, FIXTURE_RESPONSES, FIXTURE_STATIONS
 from tests.helpers import station, write
 
@@ -17,10 +18,16 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 SHOWING = re.compile(r"Showing (\d+) of (\d+) stations")
 
 
-def start(query: dict[str, str] | None = None, argv: list[str] | None = None) -> AppTest:
+def start(
+    query: dict[str, str] | None = None, argv: list[str] | None = None, map_drawn: bool = True
+) -> AppTest:
     """The app under AppTest, on the tests' own data (tests/fixtures/) unless `argv` names other
-    files; every later run of it (a widget change, a click) sees the same command line."""
+    files; every later run of it (a widget change, a click) sees the same command line.
+    AppTest has no browser to draw the map: unless `map_drawn` is False, the session starts as
+    after the map's first report, which brings the sidebar's filters (`state.filters_due`)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    if map_drawn:
+        at.session_state[page.Key.MAP_DRAWN] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     args = ["app.py", *(FIXTURE_ARGS if argv is None else argv)]
@@ -51,6 +58,25 @@ def showing(at: AppTest) -> tuple[int, int]:
 def test_default_view_shows_every_station(stations):
     shown, total = showing(start())
     assert shown == total == len(stations)
+
+
+def test_the_filters_wait_for_the_map_but_the_links_filters_apply_at_once():
+    # Before the map has drawn its stations the sidebar says the filters are coming, and a
+    # button brings them at once (for a reader whose map never draws). The link's filters
+    # apply to the view from the start.
+    at = start({"country": "NL"}, map_drawn=False)
+    assert showing(at)[0] == 2
+    assert not [m for m in at.multiselect if m.key == "countries"]
+    assert any("appear as soon as the map" in c.value for c in at.sidebar.caption)
+    show = [b for b in at.sidebar.button if b.label == "Show the filters now"]
+    assert len(show) == 1
+    show[0].click().run()
+    assert at.multiselect(key="countries").value == ["NL"]
+    assert showing(at)[0] == 2
+    # Once shown, they stay, whatever reruns.
+    at.text_input(key="query").set_value("Rotterdam").run()
+    assert at.multiselect(key="countries").value == ["NL"]
+    assert not [b for b in at.sidebar.button if b.label == "Show the filters now"]
 
 
 def test_link_parameters_are_applied():

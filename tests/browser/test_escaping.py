@@ -18,6 +18,7 @@ from tests.browser.conftest import Session
 from tests.browser.harness import (
     MAP_FRAME,
     PATIENCE_MS,
+    SETTLED_JS,
     open_table,
     running_app,
     wait_idle,
@@ -169,6 +170,9 @@ def test_each_payload_in_tooltip_popup_and_panel(hostile, index):
         )
         == []
     )
+    # The click reruns the page (the first report of the map also brings the sidebar's
+    # filters): read the panel once it has settled.
+    page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
     texts = " ".join(
         t.text_content() for t in page.locator('[data-testid="stMarkdownContainer"]').all()
     )

@@ -17,6 +17,7 @@ from dashboard.data import load_responses, load_stations
 from tests.browser.harness import (
     MAP_FRAME,
     PATIENCE_MS,
+    SETTLED_JS,
     TILE_HOSTS,
     map_document,
     third_party,
@@ -303,6 +304,16 @@ def test_a_place_is_marked_with_its_circle_and_the_nearest_station_is_one_click_
     wait_idle(page)
     wait_markers(page, 1)  # Milan's station, 339 km away
     assert query_of(page)["km"] == ["350"]
+    # The sidebar's own field says so too: showing 50 still, it sent 50 back with the next
+    # change of any filter, and the view lost its wider distance.
+    distance = page.locator('[data-testid="stSidebar"]').get_by_label("within km")
+    expect(distance).to_have_value("350.00", timeout=PATIENCE_MS)
+    page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
+    page.get_by_label("Search name, city, address, summary").fill("Milan")
+    page.keyboard.press("Enter")
+    page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
+    assert query_of(page)["km"] == ["350"]
+    expect(distance).to_have_value("350.00")
     frame = map_document(page)
     # One place, one label: the old circle and label go when the new ones come.
     expect(frame.locator(".st-place-label")).to_have_count(1)
@@ -423,3 +434,75 @@ def test_the_map_knows_its_real_size_so_outlines_reach_its_bottom(browser, app, 
     top, bottom = sizes["outlines"]
     assert top <= 0
     assert bottom >= sizes["real"][1]
+
+
+# The moment (page time) the stations were all on the map, and the moment the first filter
+# widget was on the page, each taken when first seen.
+ORDER = """() => {
+  const drawn = (%s)() === %d;
+  window.__drawnAt = window.__drawnAt || (drawn ? performance.now() : 0);
+  window.__filtersAt = window.__filtersAt ||
+    (document.querySelector('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+      ? performance.now() : 0);
+  return window.__drawnAt && window.__filtersAt ? [window.__drawnAt, window.__filtersAt] : false;
+}"""
+
+
+def test_the_map_draws_first_and_the_filters_follow_with_the_links_values(browser, app):
+    # On a first visit the frame draws its stations on the same thread as the page: the
+    # sidebar's widgets wait until the stations are drawn, then come by themselves, set as the
+    # link says. Until then the sidebar says so, with a button that brings them at once.
+    from tests.browser.harness import MARKERS_JS
+
+    expected = int((STATIONS["country_code"] == "NL").sum())
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(app.url + "?country=NL")
+        expect(page.get_by_text("The filters appear as soon as the map")).to_be_visible(
+            timeout=PATIENCE_MS
+        )
+        drawn_at, filters_at = page.wait_for_function(
+            ORDER % (MARKERS_JS, expected), polling="raf", timeout=PATIENCE_MS
+        ).json_value()
+        assert drawn_at < filters_at
+        countries = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        expect(countries).to_contain_text("Netherlands")
+        expect(page.get_by_text("The filters appear as soon as the map")).to_have_count(0)
+        expect(page.get_by_role("button", name="Show the filters now")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_show_the_filters_now_brings_them_before_the_map_has_drawn(browser, app):
+    # A reader whose map never draws (its script blocked) still gets the filters.
+    context = browser.new_context(viewport=DESKTOP)
+    context.route(re.compile(r".*/component/streamlit_folium\.st_folium/.*"), lambda r: r.abort())
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        button = page.get_by_role("button", name="Show the filters now")
+        button.focus()
+        page.keyboard.press("Enter")
+        countries = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        expect(countries).to_be_visible(timeout=PATIENCE_MS)
+        expect(button).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_the_month_slider_filters_and_goes_into_the_link(session):
+    # Moved from the keyboard, the slider's start month filters the stations. (Read as
+    # one-ended, the slider kept only the first month it reported, and filtered nothing.)
+    page = session.open("")
+    page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
+    start = page.locator('[data-testid="stSidebar"] input[type="range"]').first
+    start.focus()
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+    expected = int((STATIONS["first_reported_date"].astype(str) >= "2023-01").sum())
+    assert 0 < expected < len(STATIONS)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('from') === '2023-01'",
+                           timeout=PATIENCE_MS)  # fmt: skip
+    page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
+    wait_markers(page, expected)
