@@ -97,7 +97,7 @@ def _drawn_at(page, total: int) -> float:
 def browser_side(path: Path, runs: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.harness import AppServer, launch_chromium, wait_idle, wait_markers
+    from tests.browser.harness import SETTLED_JS, AppServer, launch_chromium, wait_markers
 
     total = len(load_stations(path))
     found = _expected_after_search(path)
@@ -123,9 +123,10 @@ def browser_side(path: Path, runs: int) -> dict[str, float]:
                     page = context.new_page()
                     page.goto(servers[name].url, timeout=TIMEOUT_MS)
                     times[f"{name}_draw"].append(_drawn_at(page, total))
-                    if name == "ours":
-                        wait_idle(page, timeout=TIMEOUT_MS)
-                    # A reader types a second or more after the map appears: both pages settle.
+                    # Both pages settle: their script has been idle for a second (ours builds
+                    # its sidebar's filters just after the map has drawn, in a run of their
+                    # own), and a reader types a second or more after that.
+                    page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)
                     page.wait_for_timeout(SETTLE_MS)
                     times[f"{name}_search"].append(_search(page, found))
                     context.close()
