@@ -244,6 +244,11 @@ def shown_filters(filters: Filters) -> None:
     st.session_state[Key.SHOWN_FILTERS] = filters
 
 
+def sidebar_part(filters: Filters) -> Filters:
+    """The filters the sidebar's widgets set (not the search box's or the map's)."""
+    return replace(filters, query="", station=None)
+
+
 def whole_page(then: Callable[..., None] | None = None, *args: Any) -> None:
     """A filter changed in the sidebar's part of the page (`app.filters_part`): after `then`,
     the whole page runs, not only that part. A widget that only reports the value it was given
@@ -252,11 +257,7 @@ def whole_page(then: Callable[..., None] | None = None, *args: Any) -> None:
     shown = st.session_state.get(Key.SHOWN_FILTERS)
     if then is not None:
         then(*args)
-    elif (
-        months
-        and shown
-        and replace(current_filters(months), station=None) == replace(shown, station=None)
-    ):
+    elif months and shown and sidebar_part(current_filters(months)) == sidebar_part(shown):
         return
     st.rerun(scope="app")
 

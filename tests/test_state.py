@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.state import frame_of, same_frame
+from dashboard.filters import Filters
+from dashboard.state import frame_of, same_frame, sidebar_part
 from dashboard.urlstate import MapFrame
 
 
@@ -31,3 +32,12 @@ def test_a_pixel_of_rounding_is_the_same_frame_but_a_pan_is_not():
     assert not same_frame(here, MapFrame(20.0, 20.0, 2))  # about 28 pixels
     assert not same_frame(here, MapFrame(20.0, 10.0, 3))  # another zoom
     assert not same_frame(MapFrame(51.92, 4.48, 10), MapFrame(51.92, 4.50, 10))
+
+
+def test_only_the_sidebars_own_filters_decide_a_whole_page_run():
+    # A sidebar widget reporting its value again (the month slider, when first drawn) in a
+    # search's run changes no sidebar filter, even though the search changed the query.
+    shown = Filters(countries=("NL",), query="Rotterdam", station="nl-rotterdam-1")
+    assert sidebar_part(Filters(countries=("NL",), query="Amsterdam")) == sidebar_part(shown)
+    assert sidebar_part(Filters(countries=("NL", "IE"))) != sidebar_part(shown)
+    assert sidebar_part(Filters(countries=("NL",), date_from="2023-01")) != sidebar_part(shown)
