@@ -494,7 +494,7 @@ def notices(lang: str, orphans: int) -> None:
         st.info(t("orphans", lang, count=orphans))
 
 
-@st.fragment
+@st.fragment(key=page.MAIN_PART)
 def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str]) -> None:
     """Everything under the title: the view, its map and panels, downloads, table and about.
     The search box is part of it, so a search reruns this part only (not the sidebar)."""

@@ -15,6 +15,8 @@ from dataclasses import replace
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import history, maps, places
 from dashboard.data import show_value
@@ -63,7 +65,9 @@ class Key:
 
 # The page's parts that rerun on their own (`st.fragment` keys in app.py).
 FILTERS_PART = "filters"
+MAIN_PART = "main_area"  # everything under the title; holds MAP_PART
 MAP_PART = "map_and_panels"
+PARTS = (FILTERS_PART, MAIN_PART, MAP_PART)
 
 LIST_FIELDS = tuple(f.field for f in FILTERS if f.kind == "choices")
 
@@ -290,9 +294,35 @@ def from_map() -> None:
             isinstance(layer, dict) and layer.get("name") == maps.TILES_LAYER_ID for layer in layers
         )
     if first:
-        # The stations are drawn: the sidebar's filters come now, with the map's own part (not
-        # the whole page, whose download buttons a rerun would replace under a reader's click).
-        st.rerun([FILTERS_PART, MAP_PART])
+        # The stations are drawn: the sidebar's filters come now, with the part(s) this run was
+        # for. Not the whole page when only the map reported: a whole-page run would replace
+        # the download buttons under a reader's click.
+        parts = running_parts()
+        if parts is None:
+            return  # a whole-page run (the map's report came with another change): it has them
+        inner = {FILTERS_PART, MAP_PART} if MAIN_PART in parts else {FILTERS_PART}
+        st.rerun([FILTERS_PART, *(part for part in parts if part not in inner)])
+
+
+def running_parts() -> list[str] | None:
+    """The parts of the page this run is for (`PARTS`), or None when it runs the whole page.
+
+    When the map's report reaches the server together with another widget's change (the run
+    before was still going), the run is for both: the whole page for a file upload or the
+    language, or the part under the title for a search. A rerun of the map's part alone would
+    replace that run, and the other change would show only at the next whole-page run."""
+    ctx = get_script_run_ctx()
+    running = set(ctx.fragment_ids_this_run or ()) if ctx else set()
+    if not running or ctx is None:
+        return None
+    return [part for part in PARTS if running & set(_part_ids(ctx, part))]
+
+
+def _part_ids(ctx: Any, part: str) -> list[str]:
+    try:
+        return list(ctx.fragment_storage.resolve_target(part))
+    except StreamlitAPIException:  # not drawn yet in this session
+        return []
 
 
 def frame_of(value: Mapping[str, Any]) -> MapFrame | None:

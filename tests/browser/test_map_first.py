@@ -7,10 +7,14 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from dashboard import history, panels
 from dashboard.data import load_responses, load_stations
@@ -509,3 +513,131 @@ def test_the_month_slider_filters_and_goes_into_the_link(session):
                            timeout=PATIENCE_MS)  # fmt: skip
     page.wait_for_function(SETTLED_JS, timeout=PATIENCE_MS)
     wait_markers(page, expected)
+
+
+class HeldReruns:
+    """The page's requests to run the app, held on their way while `hold` is set, then sent as
+    a test says (everything else the page sends passes)."""
+
+    def __init__(self, context) -> None:
+        self.hold = False
+        self.held: list[bytes] = []
+        self.server = None
+        context.route_web_socket(re.compile(r".*/_stcore/stream"), self._route)
+
+    def _route(self, ws) -> None:
+        self.server = server = ws.connect_to_server()
+
+        def from_page(message) -> None:
+            if self.hold and isinstance(message, bytes) and is_rerun(message):
+                self.held.append(message)
+            else:
+                server.send(message)
+
+        ws.on_message(from_page)
+
+    def wait(self, page, done: Callable[[], bool], what: str) -> None:
+        for _ in range(PATIENCE_MS // 50):
+            if done():
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"waited in vain for {what}")
+
+    def wait_held(self, page, count: int) -> None:
+        self.wait(page, lambda: len(self.held) >= count, f"{count} held requests")
+
+    def send_all(self) -> None:
+        """The held requests, in the order the page made them, one right after the other: the
+        app takes them as one, or runs the first and takes the others as one after it."""
+        held, self.hold, self.held = self.held, False, []
+        for message in held:
+            self.server.send(message)
+
+    def send_as_one_whole_page_request(self) -> None:
+        """What the app makes of a whole-page request (a file chosen) and a part's request
+        that reach it together: one whole-page run with the newer request's values (the
+        newer one holds every change; see `_request_rerun_locked` in Streamlit's
+        `script_requests.py`). A whole-page request that came alone would stop the run going
+        and start at once, so this is the case of two that come within a moment."""
+        newest = BackMsg.FromString(self.held[-1])
+        newest.rerun_script.ClearField("fragment_id")
+        self.hold, self.held = False, []
+        self.server.send(newest.SerializeToString())
+
+
+def is_rerun(message: bytes) -> bool:
+    return BackMsg.FromString(message).WhichOneof("type") == "rerun_script"
+
+
+SIDEBAR_FILTER = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+
+
+def held_map_script(context) -> Callable[[object], None]:
+    """Hold the map frame's script: returns a function that waits for the frame to ask for it
+    (given the page) and lets it load (so the map draws its stations and reports)."""
+    held: list = []
+    context.route("**/map-bundle.js*", lambda route: held.append(route))
+
+    def release(page) -> None:
+        for _ in range(PATIENCE_MS // 100):
+            if held:
+                held[0].continue_()
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError("the map's frame never asked for its script")
+
+    return release
+
+
+@contextmanager
+def page_with_held_reruns(browser, app) -> Iterator[tuple[Any, HeldReruns, Callable]]:
+    """A page at rest before its map has drawn: its rerun requests can be held, and
+    `release_map(page)` lets the map draw its stations and report."""
+    context = browser.new_context(viewport=DESKTOP)
+    reruns = HeldReruns(context)
+    release_map = held_map_script(context)
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        wait_idle(page)
+        yield page, reruns, release_map
+    finally:
+        context.close()
+
+
+def test_files_chosen_as_the_map_first_reports_are_shown(browser, app, tmp_path):
+    # The map's first report reruns its part and brings the filters. A reader's own files
+    # chosen at that moment (their request and the map's reach the app as one) must show;
+    # they were not: the map's part ran alone, and the page went on showing the old data.
+    from tests.helpers import station, write
+
+    files = write(tmp_path / "stations.csv", [station(station_id=f"nl-own-{i}") for i in (1, 2)])
+    with page_with_held_reruns(browser, app) as (page, reruns, release_map):
+        page.get_by_text("Use your own files").click()
+        reruns.hold = True
+        inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        inputs.first.set_input_files(str(files))
+        reruns.wait_held(page, 1)
+        release_map(page)
+        reruns.wait_held(page, 2)
+        reruns.send_as_one_whole_page_request()
+        page.get_by_text("Showing 2 of 2 stations").wait_for(timeout=PATIENCE_MS)
+        expect(page.locator(SIDEBAR_FILTER).first).to_be_visible()
+
+
+def test_a_search_that_reaches_the_app_with_the_maps_first_report_is_shown(browser, app):
+    # As above, with a search typed as the language is switched: the three requests reach the
+    # app together. The map's part ran alone: neither the search nor the language showed.
+    with page_with_held_reruns(browser, app) as (page, reruns, release_map):
+        reruns.hold = True
+        page.get_by_text("中文").click()
+        reruns.wait_held(page, 1)
+        page.get_by_placeholder("Search name, city, address, summary").fill("Rotterdam")
+        page.keyboard.press("Enter")
+        reruns.wait_held(page, 2)
+        release_map(page)
+        reruns.wait_held(page, 3)
+        reruns.send_all()
+        # One fixture line names Rotterdam. In Chinese the count line reads "of N, shown M".
+        page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 1 个").wait_for(timeout=PATIENCE_MS)
+        expect(page.locator(SIDEBAR_FILTER).first).to_be_visible()
