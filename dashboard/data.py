@@ -6,6 +6,7 @@ Every problem in a file is collected and raised together as one `DataError`, eac
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -399,6 +400,11 @@ def _read_with_arrow(data: bytes) -> tuple[list[str], pd.DataFrame] | None:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
+    # One piece per column, not one per block read: selecting rows (every filter, every
+    # search) from an 8-piece column of 10,000 rows took 6 times as long. A column over
+    # 2 GiB stays in pieces.
+    with contextlib.suppress(pa.ArrowInvalid):
+        arrow = arrow.combine_chunks()
     frame = arrow.to_pandas(types_mapper=lambda _: pd.ArrowDtype(pa.string()))
     frame = frame.astype(TEXT)
     frame.columns = [name.strip() for name in header]
