@@ -57,7 +57,7 @@ class Key:
     CENTRED = "centred"  # the frame of the station the map was last centred on
     BASE_BUILT = "base_built"  # language, tiles and frame the map was built with (`base_map`)
     MAP_DRAWN = "map_drawn"  # the map has reported once: its stations are drawn
-    FILTERS_SHOWN = "filters_shown"  # the sidebar's filter widgets are on the page
+    FILTERS_ASKED = "filters_asked"  # the reader asked for the filters before the map drew
     PENDING = "pending"  # values for the sidebar's fields set from under the title
     SHOWN_FILTERS = "shown_filters"  # the filters of the view on the page
     MONTH_OPTIONS = "month_options"  # the month slider's options, first to last
@@ -234,13 +234,11 @@ def filters_due() -> bool:
     frame draws its stations on the same thread as the page: fifteen widgets rendered meanwhile
     delayed a 10,000-station map by about a fifth (docs/benchmarks.md). The filters a link
     sets apply from the start; only their widgets wait."""
-    if st.session_state.get(Key.MAP_DRAWN):
-        st.session_state[Key.FILTERS_SHOWN] = True
-    return bool(st.session_state.get(Key.FILTERS_SHOWN))
+    return bool(st.session_state.get(Key.MAP_DRAWN) or st.session_state.get(Key.FILTERS_ASKED))
 
 
 def show_filters() -> None:
-    st.session_state[Key.FILTERS_SHOWN] = True
+    st.session_state[Key.FILTERS_ASKED] = True
 
 
 def shown_filters(filters: Filters) -> None:
@@ -269,7 +267,7 @@ def whole_page(then: Callable[..., None] | None = None, *args: Any) -> None:
 def from_map() -> None:
     """The map reported a click or a move: select the clicked station, remember a moved frame
     (for the link), and follow the tiles switch on the map."""
-    first = not st.session_state.get(Key.FILTERS_SHOWN)
+    first = not filters_due()
     st.session_state[Key.MAP_DRAWN] = True
     value: Mapping[str, Any] = st.session_state.get(Key.MAP) or {}
     click = value.get("last_object_clicked_popup")
