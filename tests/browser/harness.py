@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +46,53 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class AppServer:
+class _LoggedProcess:
+    """A subprocess of the repository whose output goes to a log file, ready once its Streamlit
+    health URL answers."""
+
+    url: str
+
+    def _start(self, command: list[str], env: dict[str, str]) -> None:
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            # DASHBOARD_OFFLINE: no place is looked up online from a test.
+            env={**os.environ, "DASHBOARD_OFFLINE": "1", **env},
+        )
+
+    def _wait_health(
+        self,
+        what: str,
+        timeout: float,
+        ready: Callable[[], bool] = lambda: True,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                raise RuntimeError(f"{what} exited with {code}:\n{self.output()}")
+            if ready():
+                health = f"{self.url}_stcore/health"
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(health, timeout=5, context=tls) as answer,
+                ):
+                    if answer.status == 200:
+                        return
+            time.sleep(0.2)
+        raise RuntimeError(f"{what} was not healthy after {timeout}s:\n{self.output()}")
+
+    def output(self, tail: int = 4000) -> str:
+        self.log.flush()
+        text = Path(self.log.name).read_text(errors="replace")
+        return text[-tail:] if tail else text
+
+
+class AppServer(_LoggedProcess):
     """`python -m streamlit run dashboard/app.py` in a subprocess, ready when healthy."""
 
     def __init__(
@@ -54,7 +100,6 @@ class AppServer:
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         command = [
             sys.executable, "-m", "streamlit", "run", script,
             "--server.port", str(self.port),
@@ -64,33 +109,11 @@ class AppServer:
         ]  # fmt: skip
         if app_args:
             command += ["--", *app_args]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            # DASHBOARD_OFFLINE: no place is looked up online from a test.
-            env={**os.environ, "DASHBOARD_OFFLINE": "1", **(env or {})},
-        )
+        self._start(command, env or {})
 
     def wait_healthy(self, timeout: float = 90) -> AppServer:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"the app exited with {self.process.returncode}:\n{self.output()}"
-                )
-            health = f"{self.url}_stcore/health"
-            with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2) as answer:
-                if answer.status == 200:
-                    return self
-            time.sleep(0.2)
-        raise RuntimeError(f"the app was not healthy after {timeout}s:\n{self.output()}")
-
-    def output(self, tail: int = 4000) -> str:
-        self.log.flush()
-        text = Path(self.log.name).read_text(errors="replace")
-        return text[-tail:] if tail else text
+        self._wait_health("the app", timeout)
+        return self
 
     def stop(self) -> None:
         self.process.terminate()
@@ -233,7 +256,7 @@ def open_table(page):
     return table
 
 
-class Deployment:
+class Deployment(_LoggedProcess):
     """`deploy/run.sh PORT REPLICAS`: app processes behind Caddy, ready when healthy through it."""
 
     def __init__(
@@ -252,9 +275,8 @@ class Deployment:
         # https: on localhost with Caddy's own certificate (the browser must ignore its issuer).
         self.https = https
         self.url = f"https://localhost:{self.port}/" if https else f"http://127.0.0.1:{self.port}/"
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         caddy_home = tempfile.mkdtemp(prefix="caddy-")
-        self.process = subprocess.Popen(
+        self._start(
             [
                 "bash",
                 "deploy/run.sh",
@@ -262,13 +284,8 @@ class Deployment:
                 str(replicas),
                 *(["--", *app_args] if app_args else []),
             ],
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env={
-                **os.environ,
+            {
                 "PYTHON": sys.executable,
-                "DASHBOARD_OFFLINE": "1",
                 "XDG_CONFIG_HOME": caddy_home,
                 "XDG_DATA_HOME": caddy_home,
                 **({"DEPLOY_LOCAL_HTTPS": "1"} if https else {}),
@@ -277,22 +294,13 @@ class Deployment:
         )
 
     def wait_healthy(self, timeout: float = 180) -> Deployment:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"deploy/run.sh exited with {self.process.returncode}:\n{self.output()}"
-                )
-            if "deploy/run.sh: serving" in self.output(tail=0):
-                health = f"{self.url}_stcore/health"
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(health, timeout=5, context=self._tls()) as answer,
-                ):
-                    if answer.status == 200:
-                        return self
-            time.sleep(0.3)
-        raise RuntimeError(f"the deployment was not healthy after {timeout}s:\n{self.output()}")
+        self._wait_health(
+            "deploy/run.sh",
+            timeout,
+            ready=lambda: "deploy/run.sh: serving" in self.output(tail=0),
+            tls=self._tls(),
+        )
+        return self
 
     def _tls(self) -> ssl.SSLContext | None:
         if not self.https:
@@ -310,11 +318,6 @@ class Deployment:
     def children(self) -> list[int]:
         """Process ids of run.sh's children (the app processes and Caddy)."""
         return [pid for pid, parent in _parents().items() if parent == self.process.pid]
-
-    def output(self, tail: int = 4000) -> str:
-        self.log.flush()
-        text = Path(self.log.name).read_text(errors="replace")
-        return text[-tail:] if tail else text
 
     def stop(self, timeout: float = 60) -> int:
         """SIGTERM to run.sh; its exit status."""
