@@ -355,18 +355,20 @@ def place_line(view: View) -> None:
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
     text_col.markdown(panels.md_text(f"{nearest} {words}"))
     wider = places.widened(distance)
-    near_button(button_col, t("widen", lang, km=f"{wider:g}"), km=wider)
+    near_button(button_col, t("widen", lang, km=f"{wider:g}"), km=wider, main=True)
 
 
-def near_button(where, label: str, *, name: str | None = None, km: float | None = None) -> None:
+def near_button(
+    where, label: str, *, name: str | None = None, km: float | None = None, main: bool = False
+) -> None:
     """A button under the title that sets the sidebar's place or distance (the whole page runs
-    next: see `main_area`)."""
+    next: see `main_area`); `main` makes it the line's primary action, as wide as its column."""
     where.button(
         label,
         on_click=page.set_near,
         kwargs={"name": name, "km": km},
-        type="primary" if km else "secondary",
-        width="stretch" if km else "content",
+        type="primary" if main else "secondary",
+        width="stretch" if main else "content",
     )
 
 

@@ -298,8 +298,8 @@ def from_map() -> None:
         parts = running_parts()
         if parts is None:
             return  # a whole-page run (the map's report came with another change): it has them
-        inner = {FILTERS_PART, MAP_PART} if MAIN_PART in parts else {FILTERS_PART}
-        st.rerun([FILTERS_PART, *(part for part in parts if part not in inner)])
+        # The part under the title holds the map's: rerunning it reruns the map too.
+        st.rerun([FILTERS_PART, MAIN_PART if MAIN_PART in parts else MAP_PART])
 
 
 def running_parts() -> list[str] | None:
@@ -310,9 +310,9 @@ def running_parts() -> list[str] | None:
     language, or the part under the title for a search. A rerun of the map's part alone would
     replace that run, and the other change would show only at the next whole-page run."""
     ctx = get_script_run_ctx()
-    running = set(ctx.fragment_ids_this_run or ()) if ctx else set()
-    if not running or ctx is None:
+    if ctx is None or not ctx.fragment_ids_this_run:
         return None
+    running = set(ctx.fragment_ids_this_run)
     return [part for part in PARTS if running & set(_part_ids(ctx, part))]
 
 

@@ -536,15 +536,8 @@ class HeldReruns:
 
         ws.on_message(from_page)
 
-    def wait(self, page, done: Callable[[], bool], what: str) -> None:
-        for _ in range(PATIENCE_MS // 50):
-            if done():
-                return
-            page.wait_for_timeout(50)
-        raise AssertionError(f"waited in vain for {what}")
-
     def wait_held(self, page, count: int) -> None:
-        self.wait(page, lambda: len(self.held) >= count, f"{count} held requests")
+        wait_until(page, lambda: len(self.held) >= count, f"{count} held requests")
 
     def send_all(self) -> None:
         """The held requests, in the order the page made them, one right after the other: the
@@ -565,6 +558,15 @@ class HeldReruns:
         self.server.send(newest.SerializeToString())
 
 
+def wait_until(page, done: Callable[[], bool], what: str) -> None:
+    """Poll a condition of the test's own (not of the page) while the page's events flow."""
+    for _ in range(PATIENCE_MS // 50):
+        if done():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"waited in vain for {what}")
+
+
 def is_rerun(message: bytes) -> bool:
     return BackMsg.FromString(message).WhichOneof("type") == "rerun_script"
 
@@ -579,12 +581,8 @@ def held_map_script(context) -> Callable[[object], None]:
     context.route("**/map-bundle.js*", lambda route: held.append(route))
 
     def release(page) -> None:
-        for _ in range(PATIENCE_MS // 100):
-            if held:
-                held[0].continue_()
-                return
-            page.wait_for_timeout(100)
-        raise AssertionError("the map's frame never asked for its script")
+        wait_until(page, lambda: bool(held), "the map's frame to ask for its script")
+        held[0].continue_()
 
     return release
 
