@@ -1,4 +1,5 @@
-"""The dashboard's layout. Logic lives in the modules it calls; state in `dashboard.state`.
+"""The dashboard's layout. Logic lives in the modules it calls; the page state in
+`dashboard.pagestate`, kept by `dashboard.session`.
 
 Start: `python -m streamlit run dashboard/app.py [-- --stations FILE --responses FILE]`.
 """
@@ -12,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -21,11 +22,21 @@ from urllib.parse import urlencode
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
-from dashboard import assets, export, history, lookups, maps, panels, places, sources
-from dashboard import state as page
+from dashboard import (
+    assets,
+    compat,
+    export,
+    history,
+    lookups,
+    maps,
+    pagestate,
+    panels,
+    places,
+    session,
+    sources,
+)
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
     EARLIEST_AS_OF,
@@ -46,39 +57,46 @@ from dashboard.i18n import (
     status_label,
     t,
 )
+from dashboard.pagestate import PageState
 from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
+from dashboard.session import Keys
 from dashboard.urlstate import Choices, Display, MapFrame, to_query
 
 MAX_PROBLEM_LINES = 1000
 BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
-# Above the map: Streamlit's header (60 px), a one-line title and the count line.
-PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding: 3.6rem 1rem 2rem; max-width: none; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 1.45rem; line-height: 1.25;
-  padding: 0.1rem 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-iframe[data-testid="stCustomComponentV1"] { height: calc(100vh - 175px) !important;
-  min-height: 380px; }
-.st-key-side { max-height: calc(100vh - 175px); min-height: 380px; overflow-y: auto;
-  padding-right: 0.25rem; }
-.st-phone-cue { margin: 0; font-size: 0.95rem; }
+# Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
+# are Streamlit's test ids and keyed-container class (`dashboard.compat`).
+PAGE_CSS = f"""<style>
+[data-testid="{compat.MAIN_BLOCK}"] {{ padding: 3.6rem 1rem 2rem; max-width: none; }}
+[data-testid="{compat.MAIN_BLOCK}"] h1 {{ font-size: 1.45rem; line-height: 1.25;
+  padding: 0.1rem 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 175px) !important;
+  min-height: 380px; }}
+.{compat.KEYED_CLASS}side {{ max-height: calc(100vh - 175px); min-height: 380px;
+  overflow-y: auto; padding-right: 0.25rem; }}
+.st-phone-cue {{ margin: 0; font-size: 0.95rem; }}
 /* Captions: Streamlit fades them (opacity 0.6) to under 4.5:1; ours are solid dark grey. */
-[data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
-.st-key-side h2 { font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] h1 { white-space: normal; font-size: 1.15rem; }
-  iframe[data-testid="stCustomComponentV1"] { height: 60vh !important; min-height: 300px; }
-  .st-key-side { max-height: none; min-height: 0; overflow: visible; }
-}
-@media (min-width: 641px) { .st-phone-cue { display: none; } }
+[data-testid="{compat.CAPTION}"] {{ color: #4b5563 !important; opacity: 1 !important; }}
+.{compat.KEYED_CLASS}side h2 {{ font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }}
+@media (max-width: 640px) {{
+  [data-testid="{compat.MAIN_BLOCK}"] h1 {{ white-space: normal; font-size: 1.15rem; }}
+  iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: 60vh !important; min-height: 300px; }}
+  .{compat.KEYED_CLASS}side {{ max-height: none; min-height: 0; overflow: visible; }}
+}}
+@media (min-width: 641px) {{ .st-phone-cue {{ display: none; }} }}
 </style>"""
 
 
-def cli_paths(argv: list[str]) -> tuple[Path, Path]:
+def data_paths(argv: list[str], environ: Mapping[str, str]) -> tuple[Path, Path]:
+    """The data files: `--stations`/`--responses` after `--` on the command line, else
+    DASHBOARD_STATIONS/DASHBOARD_RESPONSES, else the bundled files."""
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--stations", type=Path, default=STATIONS_PATH)
-    parser.add_argument("--responses", type=Path, default=RESPONSES_PATH)
+    parser.add_argument("--stations", type=Path, default=None)
+    parser.add_argument("--responses", type=Path, default=None)
     args, _ = parser.parse_known_args(argv)
-    return args.stations, args.responses
+    stations = args.stations or Path(environ.get("DASHBOARD_STATIONS") or STATIONS_PATH)
+    responses = args.responses or Path(environ.get("DASHBOARD_RESPONSES") or RESPONSES_PATH)
+    return stations, responses
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,9 +121,8 @@ def find_place(name: str, stations: pd.DataFrame) -> places.Place | Msg:
     rate-limited and cached look-up service (dashboard/lookups.py; off with
     DASHBOARD_OFFLINE=1, pointed elsewhere with DASHBOARD_NOMINATIM_URL)."""
     service = lookups.shared()
-    ctx = get_script_run_ctx()
-    session = ctx.session_id if ctx else "-"
-    online = None if service is None else (lambda query: service.find(query.city, session))
+    reader = session.session_id()
+    online = None if service is None else (lambda query: service.find(query.city, reader))
     return places.resolve_place(name, stations, online=online)
 
 
@@ -194,7 +211,7 @@ def file_stamp(*paths: Path) -> tuple:
 
 
 def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
-    file = st.file_uploader(label, type=["csv"], key=key)
+    file = st.file_uploader(label, type=["csv"], key=key, on_change=session.keep)
     return (file.name, file.getvalue()) if file is not None else None
 
 
@@ -246,12 +263,11 @@ class View:
         return panels.view_responses(self.responses, self.stations)
 
 
-def make_view(
-    data: sources.DataSet, filters: Filters, lang: str, today: dt.date, months: list[str]
-) -> View:
+def make_view(data: sources.DataSet, state: PageState, today: dt.date) -> View:
     """Apply the filters: the same rows are shown, mapped and downloaded."""
     stations, responses = data.stations, data.responses
     assert stations is not None
+    filters, lang, months = state.filters, state.lang, list(state.months)
     day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
     place = None
     if filters.near:
@@ -286,7 +302,7 @@ def make_view(
         months,
         stations,
         filters,
-        page.current_display(),
+        state.display,
         day,
         place,
         shown,
@@ -316,6 +332,7 @@ def count_and_search(view: View) -> None:
     search_col.text_input(
         t("search", lang),
         key="query",
+        on_change=session.keep,
         max_chars=200,
         placeholder=t("search", lang),
         label_visibility="collapsed",
@@ -365,7 +382,8 @@ def near_button(
     next: see `main_area`); `main` makes it the line's primary action, as wide as its column."""
     where.button(
         label,
-        on_click=page.set_near,
+        on_click=session.change,
+        args=(pagestate.set_near,),
         kwargs={"name": name, "km": km},
         type="primary" if main else "secondary",
         width="stretch" if main else "content",
@@ -375,7 +393,7 @@ def near_button(
 def sidebar_filters(
     view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
 ) -> None:
-    """The filter widgets; each one's key is its field of `Filters` (see dashboard/state.py)."""
+    """The filter widgets (`dashboard.session` owns their keys)."""
     st.header(t("filters", lang))
     # The list filters, in their declared order (filters.FILTERS): options and their words.
     choices: dict[str, tuple[list[str], Callable[[str], str]]] = {
@@ -396,7 +414,7 @@ def sidebar_filters(
                 format_func=words,
                 key=spec.field,
                 placeholder=t("choose_options", lang),
-                on_change=page.whole_page,
+                on_change=session.whole_page,
             )
     st.select_slider(
         t("months", lang),
@@ -405,13 +423,13 @@ def sidebar_filters(
         # only the first month it reports, so moving it filtered nothing. Its value itself
         # comes from the session state (the link, or the reader).
         value=(months[0], months[-1]),
-        key=page.Key.MONTHS,
-        on_change=page.whole_page,
+        key=session.MONTHS,
+        on_change=session.whole_page,
     )
     st.date_input(
         t("asof", lang),
         key="as_of",
-        on_change=page.whole_page,
+        on_change=session.whole_page,
         min_value=EARLIEST_AS_OF,
         max_value=today,
         format="YYYY-MM-DD",
@@ -423,24 +441,24 @@ def sidebar_filters(
         day = dt.date.fromisoformat(report.published)
         st.button(
             f"{report.title} ({long_date(day, lang)})",
-            key=f"asof_{report.published}",
-            on_click=page.whole_page,
-            args=(page.set_as_of, day),
+            key=Keys.report_day(report.published),
+            on_click=session.whole_page,
+            args=(pagestate.set_as_of, day),
             help=t("report_day_help", lang, title=report.title, stations=report.stations),
             width="stretch",
         )
     back, forward = st.columns(2)
     back.button(
         t("month_back", lang),
-        on_click=page.whole_page,
-        args=(page.step_as_of, -1, today),
+        on_click=session.whole_page,
+        args=(pagestate.step_as_of, -1, today),
         help=t("month_back_help", lang),
         width="stretch",
     )
     forward.button(
         t("month_forward", lang),
-        on_click=page.whole_page,
-        args=(page.step_as_of, 1, today),
+        on_click=session.whole_page,
+        args=(pagestate.step_as_of, 1, today),
         help=t("month_forward_help", lang),
         width="stretch",
     )
@@ -451,7 +469,7 @@ def sidebar_filters(
         max_chars=100,
         placeholder=t("near_placeholder", lang),
         help=t("near_help", lang),
-        on_change=page.whole_page,
+        on_change=session.whole_page,
     )
     km.number_input(
         t("km", lang),
@@ -459,53 +477,60 @@ def sidebar_filters(
         min_value=1.0,
         max_value=20000.0,
         step=10.0,
-        on_change=page.whole_page,
+        on_change=session.whole_page,
     )
-    st.button(t("reset", lang), on_click=page.whole_page, args=(page.reset, months))
+    st.button(t("reset", lang), on_click=session.whole_page, args=(pagestate.reset,))
 
 
-@st.fragment(key=page.FILTERS_PART)
-def filters_part(
-    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
-) -> None:
+@st.fragment(key=session.FILTERS_PART)
+def filters_part(view_names: pd.Series, counts: dict[str, int], today: dt.date) -> None:
     """The sidebar's filters: their widgets once the map has drawn its stations (the map's
-    first report reruns this part and the map's, not the whole page: see `state.filters_due`).
-    Until then a line says they are coming, with a button that brings them at once."""
-    if page.filters_due():
-        sidebar_filters(view_names, counts, months, today, lang)
+    first report reruns this part and the map's, not the whole page: see
+    `PageState.filters_due`). Until then a line says they are coming, with a button that
+    brings them at once."""
+    state = session.load()
+    lang = state.lang
+    if state.filters_due:
+        sidebar_filters(view_names, counts, list(state.months), today, lang)
+        session.save(state, replace(state, filters_drawn=True))
         return
     st.header(t("filters", lang))
     st.caption(t("filters_pending", lang))
-    st.button(t("show_filters", lang), on_click=page.show_filters)
+    st.button(t("show_filters", lang), on_click=session.update, args=(pagestate.show_filters,))
 
 
 def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
     with st.sidebar.expander(t("own_files", lang), expanded=False):
         st.caption(t("own_files_help", lang))
-        round_ = page.upload_round()
-        stations = uploaded(f"stations_file_{round_}", t("stations_csv", lang))
-        responses = uploaded(f"responses_file_{round_}", t("responses_csv", lang))
-        st.button(t("back_to_bundled", lang), on_click=page.forget_uploads)
+        round_ = session.load().upload_round
+        stations = uploaded(Keys.upload("stations", round_), t("stations_csv", lang))
+        responses = uploaded(Keys.upload("responses", round_), t("responses_csv", lang))
+        st.button(
+            t("back_to_bundled", lang), on_click=session.change, args=(pagestate.forget_uploads,)
+        )
     return stations, responses
 
 
-def notices(lang: str, orphans: int) -> None:
-    for notice in page.notices():
+def notices(state: PageState, orphans: int) -> None:
+    lang = state.lang
+    for notice in state.notices:
         st.warning(panels.md_text(notice.text(lang) if isinstance(notice, Msg) else notice))
     if orphans:
         st.info(t("orphans", lang, count=orphans))
 
 
-@st.fragment(key=page.MAIN_PART)
-def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str]) -> None:
+@st.fragment(key=session.MAIN_PART)
+def main_area(data: sources.DataSet, today: dt.date) -> None:
     """Everything under the title: the view, its map and panels, downloads, table and about.
     The search box is part of it, so a search reruns this part only (not the sidebar)."""
-    if page.pending():
+    before = session.load()
+    if before.pending:
         # A button here set a field of the sidebar: the whole page runs, so the field shows it.
         st.rerun(scope="app")
-    filters = page.current_filters(months)
-    page.shown_filters(filters)
-    view = make_view(data, filters, lang, today, months)
+    state = replace(before, shown=before.filters)
+    session.save(before, state)
+    filters = state.filters
+    view = make_view(data, state, today)
     # The map is sent before the line above it, which is drawn into its place afterwards: the
     # page handles every element sent before the map on the thread the map's frame draws on,
     # so each one delays the stations (a search: 0.79x-0.86x the floor's time against
@@ -519,12 +544,13 @@ def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str
     about(view, filters)
 
 
-@st.fragment(key=page.MAP_PART)
+@st.fragment(key=session.MAP_PART)
 def map_and_panels(view: View) -> None:
     """The map and, beside it, the selected station and the panels. A click or a move on the
     map reruns only this part."""
+    before = session.load()
     # A rerun of this part alone keeps the view of the last full run: take the selection anew.
-    view = replace(view, filters=replace(view.filters, station=st.session_state.get("station")))
+    view = replace(view, filters=replace(view.filters, station=before.filters.station))
     lang = view.lang
     record = (
         panels.station_record(view.all_stations, view.filters.station)
@@ -550,10 +576,14 @@ def map_and_panels(view: View) -> None:
         if record:
             (slat, slon), szoom = maps.station_view(record)
             station_frame = MapFrame(slat, slon, szoom)
-        frame = page.map_frame(MapFrame(lat, lon, zoom), view.filters, station_frame)
+        state, frame = pagestate.map_frame(
+            before, view.filters, MapFrame(lat, lon, zoom), station_frame
+        )
+        state, built = pagestate.base_map(state, frame)
+        session.save(before, state)
         st_folium(
-            maps.build_base_map(*page.base_map(lang, frame), lang=lang),
-            key=page.Key.MAP,
+            maps.build_base_map(built.tiles, built.frame, lang=lang),
+            key=Keys.MAP,
             feature_group_to_add=maps.build_station_layer(
                 view.stations,
                 view.filters.station,
@@ -568,7 +598,7 @@ def map_and_panels(view: View) -> None:
             height=maps.MAP_HEIGHT_PX,
             width=None,
             returned_objects=["last_object_clicked_popup", "center", "zoom", "selected_layers"],
-            on_change=page.from_map,
+            on_change=session.from_map,
         )
         if record:
             cue = t(
@@ -581,7 +611,7 @@ def map_and_panels(view: View) -> None:
     with side_col, st.container(key="side"):
         station_picker(view)
         side_panels(view, record)
-    page.write_link(view.filters, page.current_display())
+    session.write_link(session.load(), view.filters)
 
 
 def station_picker(view: View) -> None:
@@ -594,23 +624,23 @@ def station_picker(view: View) -> None:
             label_of[station] = (panels.station_record(view.all_stations, station) or {}).get(
                 "name", station
             )
-        st.session_state[page.Key.STATION_PICK] = station
+        session.show_station_in_picker(station, as_text=False)
         st.selectbox(
             t("station_details", lang),
             options=[None, *ids],
             format_func=lambda i: (
                 t("choose_station", lang) if i is None else f"{label_of[i]} ({i})"
             ),
-            key=page.Key.STATION_PICK,
-            on_change=page.select_from_list,
+            key=Keys.STATION_PICK,
+            on_change=session.from_list,
             placeholder=t("choose_station", lang),
         )
     else:
-        st.session_state[page.Key.STATION_PICK] = station or ""
+        session.show_station_in_picker(station, as_text=True)
         st.text_input(
             t("station_id_input", lang),
-            key=page.Key.STATION_PICK,
-            on_change=page.select_from_list,
+            key=Keys.STATION_PICK,
+            on_change=session.from_list,
             help=t("too_many_to_list", lang, count=f"{len(shown):,}"),
         )
 
@@ -626,11 +656,9 @@ def side_panels(view: View, record: dict | None) -> None:
         t("tab_charts", lang),
     ]
     wanted = names[0] if record else names[1]
-    if st.session_state.get("panel_for") != (view.filters.station, lang):
-        st.session_state["panel_for"] = (view.filters.station, lang)
-        st.session_state[page.Key.PANEL] = wanted
+    session.open_tab(wanted)
     station_tab, overview_tab, responses_tab, country_tab, charts_tab = st.tabs(
-        names, key=page.Key.PANEL, on_change="rerun", default=wanted
+        names, key=Keys.PANEL, on_change="rerun", default=wanted
     )
     if station_tab.open:
         with station_tab:
@@ -687,7 +715,7 @@ def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
     code = str(record["status"])
     # h2 under the page's h1 (headings in order), sized for the side panel by PAGE_CSS.
     st.markdown(f"## {panels.md_text(record['name'])}")
-    st.button(t("clear_station", lang), on_click=page.select_station, args=(None,))
+    st.button(t("clear_station", lang), on_click=session.update, args=(pagestate.select, None))
     meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
     st.markdown(
         f"**{t('status_line', lang)}:** {panels.md_text(status_label(code, lang))} "
@@ -769,7 +797,9 @@ def downloads(view: View) -> None:
 def table(view: View) -> None:
     lang = view.lang
     shown = plural("n_stations", len(view.stations), lang)
-    box = st.expander(t("table_heading", lang, stations=shown), key="table_open", on_change="rerun")
+    box = st.expander(
+        t("table_heading", lang, stations=shown), key=Keys.TABLE_OPEN, on_change=session.keep
+    )
     if not box.open:
         return
     with box:
@@ -779,13 +809,15 @@ def table(view: View) -> None:
 def station_table(view: View) -> None:
     lang = view.lang
     rows = panels.table_rows(view.stations, lang=lang)
-    st.session_state[page.Key.SHOWN_IDS] = list(view.stations["station_id"].head(len(rows)))
+    ids = tuple(view.stations["station_id"].head(len(rows)))
+    before = session.load()
+    session.save(before, replace(before, table_ids=ids))
     if len(rows) < len(view.stations):
         st.caption(t("table_capped", lang, shown=f"{len(rows):,}", total=f"{len(view.stations):,}"))
     st.dataframe(
         rows,
-        key=page.Key.TABLE,
-        on_select=page.select_from_table,
+        key=Keys.TABLE,
+        on_select=session.from_table,
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
@@ -804,7 +836,7 @@ def about(view: View, filters: Filters) -> None:
     """How the data was made, what it covers, and how to cite this view."""
     lang = view.lang
     # Built only when opened, like the table.
-    box = st.expander(t("about", lang), key="about_open", on_change="rerun")
+    box = st.expander(t("about", lang), key=Keys.ABOUT_OPEN, on_change=session.keep)
     if box.open:
         with box:
             st.markdown(panels.md_text(t("method", lang)))
@@ -817,7 +849,7 @@ def about(view: View, filters: Filters) -> None:
             else:
                 version = t("version_unstated", lang, commit=commit)
             st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
-            query = urlencode(to_query(filters, display=page.current_display()))
+            query = urlencode(to_query(filters, display=view.display))
             base = (st.context.url or "").split("?", 1)[0]
             link = f"{base}?{query}" if base and query else base or None
             cite = export.citation(
@@ -831,18 +863,21 @@ def about(view: View, filters: Filters) -> None:
 def main() -> None:
     started = time.perf_counter()
     prepare_assets()
-    display = page.start_display()
-    lang = display.lang
+    before = session.load()
+    state = pagestate.open_display(before, session.link_params())
+    session.save(before, state, widgets=True)
+    lang = state.lang
     st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
     st.html(PAGE_CSS)
     st.sidebar.radio(
         "Language / 语言",
         options=list(LANGUAGES),
         format_func=LANGUAGES.get,
-        key=page.Key.LANG,
+        key=Keys.LANG,
+        on_change=session.keep,
         horizontal=True,
     )
-    stations_path, responses_path = cli_paths(sys.argv[1:])
+    stations_path, responses_path = data_paths(sys.argv[1:], os.environ)
     filter_area = st.sidebar.container()
     stations_upload, responses_upload = own_files(lang)
     with st.spinner(t("checking", lang)):
@@ -875,23 +910,26 @@ def main() -> None:
     today = dt.date.today()
     first = str(data.stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
-    page.start_filters(choices, months, today)
-    page.apply_pending()
+    before = session.load()
+    state, rewrite = pagestate.take_pending(
+        pagestate.open_filters(before, session.link_params(), choices, months, today)
+    )
+    session.save(before, state, widgets=True, rewrite=rewrite or not before.started)
     st.title(t("title", lang))
-    notices(lang, len(data.orphans))
+    notices(state, len(data.orphans))
     # The map first: its frame starts loading before anything below it. The filter widgets
     # come once it has drawn its stations (`filters_part`); their values are already in the
     # session state, set from the link or by the reader.
-    main_area(data, lang, today, months)
+    main_area(data, today)
     names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
     with filter_area:
-        filters_part(names, country_counts(data.stations), months, today, lang)
+        filters_part(names, country_counts(data.stations), today)
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.
-        ctx = get_script_run_ctx()
         ms = (time.perf_counter() - started) * 1000
-        print(f"rerun-ms {ctx.session_id if ctx else '-'} {ms:.1f}", file=sys.stderr, flush=True)
+        print(f"rerun-ms {session.session_id()} {ms:.1f}", file=sys.stderr, flush=True)
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the file as the main module; an import runs nothing
+    main()

@@ -14,6 +14,13 @@ import re
 import shutil
 from pathlib import Path
 
+from dashboard.compat import (
+    COMPONENT_CHUNK,
+    FRAME_PREFIX,
+    frame_root,
+    frame_scripts,
+    streamlit_chunks,
+)
 from dashboard.data import DATA_DIR
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -166,65 +173,24 @@ MAP_JS = [("st_map", url(BUNDLE_JS))]
 MAP_CSS = [("st_map_css", url(BUNDLE_CSS))]
 
 
-# Streamlit's own chunk that mounts a component's frame: without a preload the browser asks for
-# it only once the script's first elements arrive, behind the sidebar widgets' chunks (on a
-# slow HTTP/1.1 line that put the map's frame a second later).
-COMPONENT_CHUNK = "ComponentInstance"
-_IMPORT = re.compile(r"""(?:from|import)\s*["']\./([\w.-]+\.js)["']""")
-
-
-def streamlit_static() -> Path:
-    """The folder of Streamlit's own page files (its `index.html`, scripts, fonts)."""
-    import streamlit
-
-    return Path(streamlit.__file__).parent / "static"
-
-
-def _streamlit_chunks(stem: str) -> list[str]:
-    """`/static/js/` URLs of Streamlit's chunk named `stem` and the chunks it imports; none when
-    this Streamlit has no such chunk (the page then loads it as usual)."""
-    static = streamlit_static()
-    found = sorted((static / "static" / "js").glob(f"{stem}.*.js"))
-    if len(found) != 1:
-        return []
-    # The page's own HTML already fetches its entry script and the chunks that one imports.
-    loaded = set(re.findall(r"\./static/js/([\w.-]+\.js)", (static / "index.html").read_text()))
-    names = [found[0].name, *_IMPORT.findall(found[0].read_text(encoding="utf-8"))]
-    return [f"/static/js/{name}" for name in dict.fromkeys(names) if name not in loaded]
-
-
-# Where the map's frame (streamlit-folium's component) is served from. Streamlit answers there
-# only once a script run in that process has imported streamlit_folium: a preload sent with a
-# process's first page gets a 404, which the frame would then be given. So deploy/run.sh has
-# the proxy serve the frame's static files itself, from the package's folder.
-FRAME_PREFIX = "/component/streamlit_folium.st_folium"
-
-
-def frame_root() -> Path:
-    """The folder that streamlit-folium serves its frame from."""
-    import streamlit_folium
-
-    return Path(streamlit_folium.__file__).parent / "frontend" / "build"
-
-
 def _folium_frame_scripts() -> list[str]:
     """streamlit-folium's frame script, at the URL its frame asks for."""
     build = frame_root()
-    return [
-        f"{FRAME_PREFIX}/{path.relative_to(build).as_posix()}"
-        for path in sorted((build / "static" / "js").glob("main.*.js"))
-    ]
+    return [f"{FRAME_PREFIX}/{path.relative_to(build).as_posix()}" for path in frame_scripts()]
 
 
 def preload_links() -> str:
     """A `Link` header's value that asks the browser to fetch, with the page, what stands between
     the first elements and the map (deploy/run.sh gives it to the proxy): the chunk that mounts
     the map's frame, the frame's own script, and the map's script bundle and style. The frame,
-    a few round trips later, finds them in the HTTP cache (the proxy marks them cacheable)."""
+    a few round trips later, finds them in the HTTP cache (the proxy marks them cacheable).
+    Without a preload the browser asks for Streamlit's chunk that mounts a component's frame
+    only once the script's first elements arrive, behind the sidebar widgets' chunks (on a
+    slow HTTP/1.1 line that put the map's frame a second later)."""
     scripts = _folium_frame_scripts() + [url for _, url in MAP_JS]
     styles = [url for _, url in MAP_CSS]
     return ", ".join(
-        [f"<{url}>; rel=modulepreload" for url in _streamlit_chunks(COMPONENT_CHUNK)]
+        [f"<{url}>; rel=modulepreload" for url in streamlit_chunks(COMPONENT_CHUNK)]
         + [f"<{url}>; rel=preload; as=script" for url in scripts]
         + [f"<{url}>; rel=preload; as=style" for url in styles]
     )

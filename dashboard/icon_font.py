@@ -27,7 +27,8 @@ import re
 import sys
 from pathlib import Path
 
-from dashboard.assets import STATIC_DIR, streamlit_static, write_atomically
+from dashboard.assets import STATIC_DIR, write_atomically
+from dashboard.compat import streamlit_static
 
 FONT_GLOB = "MaterialSymbols-*.woff2"
 # Icons the app names itself (`icon=":material/...:"`): none at present.

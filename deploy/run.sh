@@ -162,7 +162,8 @@ fi
 # files are (the proxy serves them itself), and where the icon font's copy goes.
 # (Read from a variable: the Python process has ended before the proxy starts.)
 frame_info="$("$python" -c '
-from dashboard.assets import FRAME_PREFIX, frame_root, preload_links
+from dashboard.assets import preload_links
+from dashboard.compat import FRAME_PREFIX, frame_root
 from dashboard.icon_font import FONT_ROOT
 print(preload_links(), FRAME_PREFIX, frame_root(), FONT_ROOT, sep="\n")')"
 { read -r preload; read -r frame_prefix; read -r frame_root; read -r font_root; } <<<"$frame_info"

@@ -5,6 +5,8 @@ data never breaks a logic test."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,21 @@ FIXTURE_STATIONS = FIXTURES / "stations.csv"
 FIXTURE_RESPONSES = FIXTURES / "responses.csv"
 # How the app is started on them (streamlit run, AppTest): its own command-line options.
 FIXTURE_ARGS = ("--stations", str(FIXTURE_STATIONS), "--responses", str(FIXTURE_RESPONSES))
+# Or from the environment (AppTest runs the app in this process, with no command line).
+DATA_ENV = ("DASHBOARD_STATIONS", "DASHBOARD_RESPONSES")
+
+
+@pytest.fixture(autouse=True)
+def _data_env_restored() -> Iterator[None]:
+    """A test that points the app at files through the environment leaves it as it was (a
+    browser test's app would otherwise inherit them)."""
+    before = {name: os.environ.get(name) for name in DATA_ENV}
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

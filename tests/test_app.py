@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import panels
-from dashboard import state as page
-from tests.conftest import FIXTURE_ARGS, FIXTURE_RESPONSES, FIXTURE_STATIONS
+from dashboard import panels, session
+from dashboard.pagestate import MapBook, PageState
+from tests.conftest import DATA_ENV, FIXTURE_RESPONSES, FIXTURE_STATIONS
 from tests.helpers import station, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -22,26 +22,26 @@ def start(
     query: dict[str, str] | None = None, argv: list[str] | None = None, map_drawn: bool = True
 ) -> AppTest:
     """The app under AppTest, on the tests' own data (tests/fixtures/) unless `argv` names other
-    files; every later run of it (a widget change, a click) sees the same command line.
-    AppTest has no browser to draw the map: unless `map_drawn` is False, the session starts as
-    after the map's first report, which brings the sidebar's filters (`state.filters_due`)."""
+    files (`--stations`, `--responses`: given to the app through its environment; none named
+    means the bundled data). AppTest has no browser to draw the map: unless `map_drawn` is
+    False, the session starts as after the map's first report, which brings the sidebar's
+    filters (`PageState.filters_due`)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if map_drawn:
-        at.session_state[page.Key.MAP_DRAWN] = True
+        at.session_state[session.STATE] = PageState(book=MapBook(drawn=True))
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    args = ["app.py", *(FIXTURE_ARGS if argv is None else argv)]
-    run = at._run
-
-    def run_with_args(*positional, **named):
-        old = sys.argv
-        sys.argv = args
-        try:
-            return run(*positional, **named)
-        finally:
-            sys.argv = old
-
-    at._run = run_with_args  # type: ignore[method-assign]
+    named = dict(zip(argv[::2], argv[1::2], strict=True)) if argv is not None else {}
+    paths = (
+        (named.get("--stations"), named.get("--responses"))
+        if argv is not None
+        else (str(FIXTURE_STATIONS), str(FIXTURE_RESPONSES))
+    )
+    for name, path in zip(DATA_ENV, paths, strict=True):
+        if path:
+            os.environ[name] = path
+        else:
+            os.environ.pop(name, None)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -153,14 +153,14 @@ def test_large_files_take_the_light_table_and_station_box(tmp_path, monkeypatch)
     from benchmarks.synth import write_synth
 
     path = write_synth(6000, tmp_path / "big.csv")
-    monkeypatch.setattr(sys, "argv", ["app.py", "--stations", str(path)])
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = start(argv=["--stations", str(path)])
     assert showing(at) == (6000, 6000)
-    at.session_state["table_open"] = True  # the table is built once its section is opened
+    # The table is built once its section is opened.
+    at.session_state[session.Keys.TABLE_OPEN] = True
     at.run()
     captions = " ".join(c.value for c in at.caption)
     assert f"first {panels.TABLE_MAX_ROWS:,} of 6,000 stations" in captions
-    box = at.text_input(key="station_pick")
+    box = at.text_input(key=session.Keys.STATION_PICK)
     box.set_value("nl-rotterdam-1-s1").run()
     text = " ".join(m.value for m in at.markdown)
     assert "nl\\-rotterdam\\-1\\-s1" in text
@@ -235,7 +235,7 @@ def test_both_charts_follow_the_view_with_whole_numbers():
     from dashboard.data import load_responses, load_stations
 
     at = start({"country": "NL"})
-    at.session_state["panel"] = "Charts"
+    at.session_state[session.Keys.PANEL] = "Charts"
     at.run()
     per_country, per_year = vega_charts(at)
     assert [r["country"] for r in per_country["rows"]] == ["Netherlands"]
@@ -263,7 +263,7 @@ def test_report_buttons_show_the_map_as_of_each_report():
 
 
 def about_text(at: AppTest) -> str:
-    at.session_state["about_open"] = True
+    at.session_state[session.Keys.ABOUT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
     # Markdown escapes punctuation ("1\\.1\\.0"); the reader sees it without the backslashes.

@@ -11,7 +11,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, panels, rules
+from dashboard import i18n, panels, rules, session
 from dashboard.i18n import MESSAGES, ONLY_IN_TRANSLATION, Msg, msg, placeholders, t
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
@@ -218,7 +218,8 @@ def test_notices_follow_the_language_switch(monkeypatch):
     assert any("Unknown link parameter" in w.value for w in at.warning)
     at.radio(key="lang").set_value("zh").run()
     assert any("未知的链接参数" in w.value for w in at.warning)
-    assert all(isinstance(n, Msg) for n in at.session_state["notices"])
+    # Kept as messages (not as text in the first language), so they follow the switch.
+    assert all(isinstance(n, Msg) for n in at.session_state[session.STATE].notices)
 
 
 def test_a_broken_file_is_reported_in_chinese_with_its_details(monkeypatch, tmp_path):

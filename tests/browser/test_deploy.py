@@ -22,7 +22,8 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from dashboard.assets import COMPONENT_CHUNK, FRAME_PREFIX, MAP_CSS, MAP_JS
+from dashboard.assets import MAP_CSS, MAP_JS
+from dashboard.compat import COMPONENT_CHUNK, FRAME_PREFIX
 from dashboard.data import load_stations
 from dashboard.icon_font import source_font
 from tests.browser.harness import (
