@@ -46,7 +46,12 @@ from dashboard.i18n import (
     status_label,
     t,
 )
-from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
+from dashboard.schema import (
+    BUREAU_DEFINITIONS,
+    RESPONSE_TYPE_DEFINITIONS,
+    STATUS_DEFINITIONS,
+    StationRecord,
+)
 from dashboard.urlstate import Choices, Display, MapFrame, to_query
 
 MAX_PROBLEM_LINES = 1000
@@ -239,7 +244,7 @@ class View:
     unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
     version: str | None  # the data's version, if its files state one (versions.py)
     # With a place and nothing in range: the nearest station of the filtered rows, and its km.
-    nearest: tuple[dict[str, object], float] | None = None
+    nearest: tuple[StationRecord, float] | None = None
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -591,9 +596,8 @@ def station_picker(view: View) -> None:
         label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
         if station and station not in label_of:
             ids = [station, *ids]
-            label_of[station] = (panels.station_record(view.all_stations, station) or {}).get(
-                "name", station
-            )
+            record = panels.station_record(view.all_stations, station)
+            label_of[station] = record["name"] if record else station
         st.session_state[page.Key.STATION_PICK] = station
         st.selectbox(
             t("station_details", lang),
@@ -615,7 +619,7 @@ def station_picker(view: View) -> None:
         )
 
 
-def side_panels(view: View, record: dict | None) -> None:
+def side_panels(view: View, record: StationRecord | None) -> None:
     """Tabs beside the map; only the open one is built."""
     lang = view.lang
     names = [
@@ -683,7 +687,7 @@ def coverage_line(view: View) -> None:
     )
 
 
-def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
+def show_station(record: StationRecord, responses: pd.DataFrame, lang: str) -> None:
     code = str(record["status"])
     # h2 under the page's h1 (headings in order), sized for the side panel by PAGE_CSS.
     st.markdown(f"## {panels.md_text(record['name'])}")
