@@ -26,7 +26,7 @@ from streamlit_folium import st_folium
 
 from dashboard import assets, export, history, lookups, maps, panels, places, sources
 from dashboard import state as page
-from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
+from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, Rejection
 from dashboard.filters import (
     EARLIEST_AS_OF,
     FILTERS,
@@ -55,7 +55,6 @@ from dashboard.schema import (
 from dashboard.urlstate import Choices, Display, MapFrame, to_query
 
 MAX_PROBLEM_LINES = 1000
-BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
 # Above the map: Streamlit's header (60 px), a one-line title and the count line.
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 3.6rem 1rem 2rem; max-width: none; }
@@ -120,8 +119,8 @@ def prepare_assets() -> None:
 
 
 # cache_resource, not cache_data: every session shares the one validated copy (cache_data would
-# hand each session its own unpickled copy, megabytes per session on large files). Nothing
-# downstream modifies these frames; the filters and panels only read them.
+# hand each session its own unpickled copy, megabytes per session on large files). The data set
+# is frozen and nothing downstream modifies its frames (sources.DataSet; tests/test_sources.py).
 @st.cache_resource(show_spinner=False, max_entries=32)
 def load(
     stations_path: str,
@@ -203,28 +202,19 @@ def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
     return (file.name, file.getvalue()) if file is not None else None
 
 
-def show_problem(problem: str, lang: str) -> None:
-    head, _, rest = problem.partition("\n")
-    st.error(t("not_used", lang, problem=panels.md_text(head)))
+def show_problem(rejected: Rejection, lang: str) -> None:
+    """A file not used: why, in a line, then its problems (the first MAX_PROBLEM_LINES)."""
+    st.error(t("not_used", lang, problem=panels.md_text(rejected.headline)))
     if t("problems_english", lang):
         st.caption(t("problems_english", lang))
-    lines = rest.splitlines()
+    lines = [f"  {detail}" for detail in rejected.details]
     shown = "\n".join(lines[:MAX_PROBLEM_LINES])
     if len(lines) > MAX_PROBLEM_LINES:
         more = t("more_problems", lang, count=f"{len(lines) - MAX_PROBLEM_LINES:,}")
         shown += f"\n  {more}"
     st.code(shown, language=None)
     if len(lines) > MAX_PROBLEM_LINES:
-        st.download_button(t("download_problems", lang), problem, "problems.txt")
-
-
-def origin_text(origin: str, lang: str) -> str:
-    """Where data came from, in words (file names stay as they are)."""
-    if origin.startswith("the bundled "):
-        return t("origin_bundled", lang, name=origin.removeprefix("the bundled "))
-    if origin == "no responses":
-        return t("origin_none", lang)
-    return origin
+        st.download_button(t("download_problems", lang), str(rejected), "problems.txt")
 
 
 @dataclass(frozen=True)
@@ -863,14 +853,14 @@ def main() -> None:
         st.title(t("title", lang))
         st.stop()
         return
-    if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
+    if stations_upload or responses_upload or data.stations_origin.kind != "bundled":
         # In the sidebar, by the files' own section: above the title it would push the map down.
         st.sidebar.info(
             t(
                 "origin_note",
                 lang,
-                stations=panels.md_text(origin_text(data.stations_origin, lang)),
-                responses=panels.md_text(origin_text(data.responses_origin, lang)),
+                stations=panels.md_text(sources.origin_text(data.stations_origin, lang)),
+                responses=panels.md_text(sources.origin_text(data.responses_origin, lang)),
             )
         )
     if not st.get_option("server.enableStaticServing"):

@@ -66,15 +66,35 @@ class Problem:
         return ": ".join(parts)
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A file that failed validation: which file, and every problem found in it."""
+
+    file: str  # as messages name it: the path, or the name an upload was given
+    problems: tuple[Problem, ...]
+
+    @property
+    def headline(self) -> str:
+        count = len(self.problems)
+        return f"{self.file}: {count} problem{'s' if count != 1 else ''}"
+
+    @property
+    def details(self) -> list[str]:
+        """One line per problem, as `line N, column C: value V: why`."""
+        return [str(p) for p in self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join([self.headline, *(f"  {d}" for d in self.details)])
+
+
 class DataError(ValueError):
     """A file failed validation; `problems` lists every problem found."""
 
     def __init__(self, label: str, problems: list[Problem]) -> None:
         self.label = label
         self.problems = problems
-        count = len(problems)
-        head = f"{label}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+        self.rejection = Rejection(label, tuple(problems))
+        super().__init__(str(self.rejection))
 
 
 def show_value(value: str) -> str:
