@@ -37,7 +37,7 @@ from dashboard import (
     session,
     sources,
 )
-from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
+from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, Rejection
 from dashboard.filters import (
     EARLIEST_AS_OF,
     FILTERS,
@@ -58,12 +58,16 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.pagestate import PageState
-from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
+from dashboard.schema import (
+    BUREAU_DEFINITIONS,
+    RESPONSE_TYPE_DEFINITIONS,
+    STATUS_DEFINITIONS,
+    StationRecord,
+)
 from dashboard.session import Keys
 from dashboard.urlstate import Choices, Display, MapFrame, to_query
 
 MAX_PROBLEM_LINES = 1000
-BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
 PAGE_CSS = f"""<style>
@@ -132,8 +136,8 @@ def prepare_assets() -> None:
 
 
 # cache_resource, not cache_data: every session shares the one validated copy (cache_data would
-# hand each session its own unpickled copy, megabytes per session on large files). Nothing
-# downstream modifies these frames; the filters and panels only read them.
+# hand each session its own unpickled copy, megabytes per session on large files). The data set
+# is frozen and nothing downstream modifies its frames (sources.DataSet; tests/test_sources.py).
 @st.cache_resource(show_spinner=False, max_entries=32)
 def load(
     stations_path: str,
@@ -215,28 +219,19 @@ def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
     return (file.name, file.getvalue()) if file is not None else None
 
 
-def show_problem(problem: str, lang: str) -> None:
-    head, _, rest = problem.partition("\n")
-    st.error(t("not_used", lang, problem=panels.md_text(head)))
+def show_problem(rejected: Rejection, lang: str) -> None:
+    """A file not used: why, in a line, then its problems (the first MAX_PROBLEM_LINES)."""
+    st.error(t("not_used", lang, problem=panels.md_text(rejected.headline)))
     if t("problems_english", lang):
         st.caption(t("problems_english", lang))
-    lines = rest.splitlines()
+    lines = [f"  {detail}" for detail in rejected.details]
     shown = "\n".join(lines[:MAX_PROBLEM_LINES])
     if len(lines) > MAX_PROBLEM_LINES:
         more = t("more_problems", lang, count=f"{len(lines) - MAX_PROBLEM_LINES:,}")
         shown += f"\n  {more}"
     st.code(shown, language=None)
     if len(lines) > MAX_PROBLEM_LINES:
-        st.download_button(t("download_problems", lang), problem, "problems.txt")
-
-
-def origin_text(origin: str, lang: str) -> str:
-    """Where data came from, in words (file names stay as they are)."""
-    if origin.startswith("the bundled "):
-        return t("origin_bundled", lang, name=origin.removeprefix("the bundled "))
-    if origin == "no responses":
-        return t("origin_none", lang)
-    return origin
+        st.download_button(t("download_problems", lang), str(rejected), "problems.txt")
 
 
 @dataclass(frozen=True)
@@ -256,7 +251,7 @@ class View:
     unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
     version: str | None  # the data's version, if its files state one (versions.py)
     # With a place and nothing in range: the nearest station of the filtered rows, and its km.
-    nearest: tuple[dict[str, object], float] | None = None
+    nearest: tuple[StationRecord, float] | None = None
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -621,9 +616,8 @@ def station_picker(view: View) -> None:
         label_of = dict(zip(shown["station_id"], shown["name"], strict=True))
         if station and station not in label_of:
             ids = [station, *ids]
-            label_of[station] = (panels.station_record(view.all_stations, station) or {}).get(
-                "name", station
-            )
+            record = panels.station_record(view.all_stations, station)
+            label_of[station] = record["name"] if record else station
         session.show_station_in_picker(station, as_text=False)
         st.selectbox(
             t("station_details", lang),
@@ -645,7 +639,7 @@ def station_picker(view: View) -> None:
         )
 
 
-def side_panels(view: View, record: dict | None) -> None:
+def side_panels(view: View, record: StationRecord | None) -> None:
     """Tabs beside the map; only the open one is built."""
     lang = view.lang
     names = [
@@ -711,7 +705,7 @@ def coverage_line(view: View) -> None:
     )
 
 
-def show_station(record: dict, responses: pd.DataFrame, lang: str) -> None:
+def show_station(record: StationRecord, responses: pd.DataFrame, lang: str) -> None:
     code = str(record["status"])
     # h2 under the page's h1 (headings in order), sized for the side panel by PAGE_CSS.
     st.markdown(f"## {panels.md_text(record['name'])}")
@@ -894,14 +888,14 @@ def main() -> None:
         st.title(t("title", lang))
         st.stop()
         return
-    if stations_upload or responses_upload or data.stations_origin != BUNDLED_STATIONS:
+    if stations_upload or responses_upload or data.stations_origin.kind != "bundled":
         # In the sidebar, by the files' own section: above the title it would push the map down.
         st.sidebar.info(
             t(
                 "origin_note",
                 lang,
-                stations=panels.md_text(origin_text(data.stations_origin, lang)),
-                responses=panels.md_text(origin_text(data.responses_origin, lang)),
+                stations=panels.md_text(sources.origin_text(data.stations_origin, lang)),
+                responses=panels.md_text(sources.origin_text(data.responses_origin, lang)),
             )
         )
     if not st.get_option("server.enableStaticServing"):

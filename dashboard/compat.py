@@ -62,8 +62,8 @@ def frame_scripts() -> list[Path]:
 
 
 # Leaflet's own members that map.js reaches (its keyboard focus, zoom buttons, open popup, tiles).
-LEAFLET_MEMBERS = ("_onMouseDown", "_focused", "_map", "_container", "_zoomInButton")
-LEAFLET_MEMBERS += ("_zoomOutButton", "_popup", "_url")
+LEAFLET_MEMBERS: tuple[str, ...] = ("_onMouseDown", "_focused", "_map", "_container")
+LEAFLET_MEMBERS += ("_zoomInButton", "_zoomOutButton", "_popup", "_url")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 import pycountry
@@ -39,7 +40,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _SHOWN_LENGTH = 60
 
 Source = str | Path | bytes
-TEXT = "string[pyarrow]"
+TEXT: Final = "string[pyarrow]"
 FAST_PATH_BYTES = 256 * 1024  # smaller files are read line by line (fast enough, and exact)
 
 
@@ -65,15 +66,35 @@ class Problem:
         return ": ".join(parts)
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A file that failed validation: which file, and every problem found in it."""
+
+    file: str  # as messages name it: the path, or the name an upload was given
+    problems: tuple[Problem, ...]
+
+    @property
+    def headline(self) -> str:
+        count = len(self.problems)
+        return f"{self.file}: {count} problem{'s' if count != 1 else ''}"
+
+    @property
+    def details(self) -> list[str]:
+        """One line per problem, as `line N, column C: value V: why`."""
+        return [str(p) for p in self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join([self.headline, *(f"  {d}" for d in self.details)])
+
+
 class DataError(ValueError):
     """A file failed validation; `problems` lists every problem found."""
 
     def __init__(self, label: str, problems: list[Problem]) -> None:
         self.label = label
         self.problems = problems
-        count = len(problems)
-        head = f"{label}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+        self.rejection = Rejection(label, tuple(problems))
+        super().__init__(str(self.rejection))
 
 
 def show_value(value: str) -> str:
@@ -197,14 +218,19 @@ def _header_problems(header: list[str], table: Table) -> list[Problem]:
     return problems
 
 
-def _bad(mask: pd.Series, values: pd.Series, lines: pd.Series, col: str, why) -> list[Problem]:
+def _bad(
+    mask: pd.Series[bool],
+    values: pd.Series[str],
+    lines: pd.Series[int],
+    col: str,
+    why: str | Callable[[str], str],
+) -> list[Problem]:
     """Problems for the rows where `mask` is true; `why` is a string or value -> string."""
-    out = []
-    for index in mask[mask].index:
-        value = values.at[index]
-        reason = why(value) if callable(why) else why
-        out.append(Problem(int(lines.at[index]), col, value, reason))
-    return out
+    rows = mask.index[mask.to_numpy()]
+    return [
+        Problem(int(line), col, value, why(value) if callable(why) else why)
+        for line, value in zip(lines.loc[rows].tolist(), values.loc[rows].tolist(), strict=True)
+    ]
 
 
 def _number_reason(value: str) -> str:
@@ -234,7 +260,7 @@ def _url_reason(value: str) -> str:
 
 
 def _column_problems(
-    column: Column, values: pd.Series, lines: pd.Series, today: dt.date
+    column: Column, values: pd.Series[str], lines: pd.Series[int], today: dt.date
 ) -> list[Problem]:
     name = column.name
     empty = values == ""
@@ -279,11 +305,11 @@ def _column_problems(
         problems += _bad(bad, present, plines, name, _url_reason)
     elif kind == "url_list":
         bad = ~present.str.fullmatch(f"{URL_PATTERN}(?: {URL_PATTERN})*")
-        for index, value in present[bad].items():
+        for line, value in zip(plines[bad].tolist(), present[bad].tolist(), strict=True):
             for url in value.split(" "):
                 if not re.fullmatch(URL_PATTERN, url):
                     why = _url_reason(url) if url else "URLs must be separated by one space"
-                    problems.append(Problem(int(plines.at[index]), name, url, why))
+                    problems.append(Problem(int(line), name, url, why))
     if column.max_length is not None:
         too_long = present.str.len() > column.max_length
         problems += _bad(
@@ -297,7 +323,7 @@ def _column_problems(
 
 
 def _validate_table(
-    df: pd.DataFrame, lines: pd.Series, table: Table, today: dt.date
+    df: pd.DataFrame, lines: pd.Series[int], table: Table, today: dt.date
 ) -> list[Problem]:
     problems: list[Problem] = []
     for column in table.columns:
@@ -308,8 +334,9 @@ def _validate_table(
     if dupes.any():
         repeated = set(key[dupes])
         first_line: dict[str, int] = {}
-        for index, value in key[key.isin(repeated)].items():
-            first_line.setdefault(value, int(lines.at[index]))
+        again = key.isin(repeated)
+        for line, value in zip(lines[again].tolist(), key[again].tolist(), strict=True):
+            first_line.setdefault(value, int(line))
         problems += _bad(
             dupes,
             key,
@@ -322,7 +349,7 @@ def _validate_table(
 
 def _parse(
     source: Source, table: Table, max_bytes: int | None, name: str | None
-) -> tuple[pd.DataFrame, pd.Series, str, list[Problem]]:
+) -> tuple[pd.DataFrame, pd.Series[int], str, list[Problem]]:
     data, label = _read_bytes(source, max_bytes, name)
     text = _decode(data, label)
     fast = _read_with_arrow(data)

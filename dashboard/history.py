@@ -6,6 +6,7 @@ The rules are written in data/README.md ("Status history").
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -13,14 +14,21 @@ from dashboard.filters import EARLIEST_AS_OF, period
 from dashboard.i18n import DEFAULT_LANGUAGE, response_label, t
 from dashboard.panels import sources_of
 from dashboard.rules import by_date, new_status
+from dashboard.schema import StationRecord
 
 
 def _reported_month(first_reported: object) -> dt.date:
     return period(str(first_reported))[0].replace(day=1)
 
 
+def _text(value: object) -> str:
+    """A cell as text; a missing one (None, NA, NaN) as ""."""
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return "" if missing else str(value)
+
+
 def status_history(
-    record: dict[str, object], responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+    record: StationRecord, responses: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
 ) -> list[dict[str, str]]:
     """The station's status over time: its first report, then each dated response about it or
     its whole country that changes a status, oldest first (rules in data/README.md)."""
@@ -37,7 +45,7 @@ def status_history(
     mine = (ids == station) | ((ids == "") & (responses["country_code"] == record["country_code"]))
     reported = _reported_month(record["first_reported_date"])
     for r in by_date(responses.loc[mine]).itertuples():
-        about = "" if pd.isna(r.station_id) else str(r.station_id)
+        about = _text(r.station_id)
         ends = period(str(r.date))[1]
         status = new_status(str(r.response_type), about, ends, station, reported)
         if status is None:
@@ -67,7 +75,7 @@ def as_of(stations: pd.DataFrame, responses: pd.DataFrame, day: dt.date) -> pd.D
     for r in by_date(responses).itertuples(index=False):
         end = period(str(r.date))[1]
         if end <= day:
-            about = "" if pd.isna(r.station_id) else str(r.station_id)
+            about = _text(r.station_id)
             events.setdefault(str(r.country_code), []).append(
                 (str(r.response_type), about, end, str(r.date))
             )
@@ -84,8 +92,8 @@ def as_of(stations: pd.DataFrame, responses: pd.DataFrame, day: dt.date) -> pd.D
         statuses.append(status)
         dates.append(date)
     return known.assign(
-        status=pd.array(statuses, dtype=known["status"].dtype),
-        status_date=pd.array(dates, dtype=known["status_date"].dtype),
+        status=pd.Series(statuses, index=known.index, dtype=known["status"].dtype),
+        status_date=pd.Series(dates, index=known.index, dtype=known["status_date"].dtype),
     )
 
 

@@ -23,7 +23,7 @@ from dashboard import assets
 from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, status_label, t
 from dashboard.panels import country_layers
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
-from dashboard.schema import STATUS_DEFINITIONS
+from dashboard.schema import SLUG_PATTERN, STATUS_DEFINITIONS
 from dashboard.urlstate import MapFrame
 
 WORLD_CENTER = (20.0, 10.0)
@@ -93,7 +93,13 @@ CHUNKED_ABOVE = 250_000
 # How a list of places is joined in each language (a punctuation mark, not a message).
 LIST_COMMA = {"en": ", ", "zh": "、"}
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
-POPUP_ID = re.compile(r"ID ([a-z0-9]+(?:-[a-z0-9]+)*) \|")
+# How a marker's popup names its station, "ID nl-rotterdam-1 |": the text before and after
+# the id. map.js writes it from the layer's settings (`popupId`); a click on the map comes back
+# as the popup's text, and `station_from_popup` finds the id between the two again.
+POPUP_ID_AROUND = ("ID ", " |")
+POPUP_ID = re.compile(
+    re.escape(POPUP_ID_AROUND[0]) + f"({SLUG_PATTERN})" + re.escape(POPUP_ID_AROUND[1])
+)
 
 
 class _Outlines(MacroElement):
@@ -285,6 +291,7 @@ var {{ this.get_name() }} = stStationLayer({{ this.settings }}, {{ this.rows_jso
         self.settings = _js_json(
             {
                 "styles": self.styles,
+                "popupId": list(POPUP_ID_AROUND),
                 "words": {
                     "status": t("pop_status", lang),
                     "first": t("pop_first", lang),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -41,6 +42,7 @@ from dashboard.schema import (
     STATIONS,
     STATUS_DEFINITIONS,
     URL_PATTERN,
+    StationRecord,
 )
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -139,17 +141,21 @@ def md_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def station_record(stations: pd.DataFrame, station_id: str) -> dict[str, object] | None:
+def station_record(stations: pd.DataFrame, station_id: str) -> StationRecord | None:
     """Every field of one station, or None if it is not in the table."""
     rows = stations.loc[stations["station_id"] == station_id]
     if rows.empty:
         return None
-    return rows.iloc[0].to_dict()
+    return record_of(rows.iloc[0])
 
 
-def station_fields(
-    record: dict[str, object], lang: str = DEFAULT_LANGUAGE
-) -> list[tuple[str, str]]:
+def record_of(row: pd.Series) -> StationRecord:
+    """A row of a loaded stations table as its record. The loader checked the row against the
+    schema; the type checker cannot see into a frame, so this is where it is told."""
+    return cast(StationRecord, {str(name): value for name, value in row.items()})
+
+
+def station_fields(record: StationRecord, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     """(label, value) for every field, with enum values explained."""
     out = []
     for name, value in record.items():
@@ -173,11 +179,11 @@ def place_words(record: Mapping[str, object]) -> str:
     return f"{city}, {record['country']}" if city else str(record["country"])
 
 
-def sources_of(record: dict[str, object]) -> list[str]:
+def sources_of(record: StationRecord) -> list[str]:
     return str(record.get("sources") or "").split()
 
 
-def responses_for_station(responses: pd.DataFrame, record: dict[str, object]) -> pd.DataFrame:
+def responses_for_station(responses: pd.DataFrame, record: StationRecord) -> pd.DataFrame:
     """Responses about this station, or about its whole country, oldest first."""
     ids = responses["station_id"].fillna("")
     mine = (ids == record["station_id"]) | (

@@ -20,6 +20,8 @@ from dashboard import gazetteer
 from dashboard.geocode import GeocodeFailure, Location, Query
 from dashboard.i18n import Msg, msg
 from dashboard.lookups import LookupRefused
+from dashboard.panels import record_of
+from dashboard.schema import StationRecord
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
@@ -87,14 +89,14 @@ def _missing(key: str, shown: str, typed: str, stations: pd.DataFrame) -> Msg:
     return msg("place_suggest", why=msg(key, name=shown), suggestion=close)
 
 
-def nearest(stations: pd.DataFrame, place: Place) -> tuple[dict[str, object], float] | None:
+def nearest(stations: pd.DataFrame, place: Place) -> tuple[StationRecord, float] | None:
     """The station closest to the place and its great-circle distance in km (None if there
     are no stations). Vectorised: it runs over the whole filtered table."""
     if stations.empty:
         return None
     km = distances_km(stations, place)
     i = int(np.argmin(km))
-    return stations.iloc[i].to_dict(), round(float(km[i]), 1)
+    return record_of(stations.iloc[i]), round(float(km[i]), 1)
 
 
 def distances_km(stations: pd.DataFrame, place: Place) -> np.ndarray:

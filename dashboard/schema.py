@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 from dashboard.versions import latest
 
@@ -258,6 +258,34 @@ RESPONSES = Table(
 )
 
 TABLES: tuple[Table, ...] = (STATIONS, RESPONSES)
+
+
+class StationRecord(TypedDict):
+    """One row of a loaded stations table (`panels.station_record`). Written out for the type
+    checker, field by field as `STATIONS` declares them (tests/test_panels.py keeps the two in
+    step): a number column's value is a float (NaN when empty), every other column's a str ("" when
+    empty). A file's extra columns, which the loader keeps, follow these at run time."""
+
+    station_id: str
+    name: str
+    address: str
+    city: str
+    country: str
+    country_code: str
+    latitude: float
+    longitude: float
+    location_precision: str
+    location_note: str
+    operating_bureau: str
+    listed_in: str
+    first_reported_by: str
+    first_reported_date: str
+    status: str
+    status_date: str
+    summary: str
+    sources: str
+    last_checked: str
+
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 DATE_PATTERN = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"

@@ -5,8 +5,10 @@ data in use before it stays in use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -14,10 +16,12 @@ from dashboard.data import (
     RESPONSES_PATH,
     STATIONS_PATH,
     DataError,
+    Rejection,
     load_responses,
     load_stations,
     split_orphans,
 )
+from dashboard.i18n import t
 from dashboard.schema import RESPONSES
 from dashboard.versions import version_beside
 
@@ -32,16 +36,46 @@ class Upload:
     data: bytes
 
 
-@dataclass
+OriginKind = Literal["bundled", "file", "upload", "none"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a table in use came from: the bundled file, a file named on the command line, a
+    user's upload, or nowhere (no responses). `name` is the file's name or path, as messages
+    show it; empty for "none". `origin_text` says it in words."""
+
+    kind: OriginKind
+    name: str = ""
+
+
+NO_ORIGIN = Origin("none")
+
+
+def origin_text(origin: Origin, lang: str) -> str:
+    """Where data came from, in words (file names stay as they are)."""
+    if origin.kind == "bundled":
+        return t("origin_bundled", lang, name=origin.name)
+    if origin.kind == "none":
+        return t("origin_none", lang)
+    return origin.name
+
+
+@dataclass(frozen=True)
 class DataSet:
-    """The data in use, where it came from, and every problem with the files not used."""
+    """The data in use, where it came from, and every file not used with why.
+
+    One DataSet is shared by every session (`app.load` caches it): nothing may change it. The
+    dataclass is frozen; the frames cannot be, so every reader takes them as read-only (the
+    filters, panels, map and downloads select and copy; tests/test_sources.py checks that a run
+    of them leaves the frames as they were)."""
 
     stations: pd.DataFrame | None
     responses: pd.DataFrame
     orphans: pd.DataFrame
-    stations_origin: str
-    responses_origin: str
-    problems: list[str] = field(default_factory=list)
+    stations_origin: Origin
+    responses_origin: Origin
+    problems: tuple[Rejection, ...] = ()
     # The data's version (versions.version_beside), when both files come from one folder that
     # states it; None for uploads and mixed folders, whose version nobody stated.
     version: str | None = None
@@ -51,33 +85,45 @@ def empty_responses() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="string") for c in RESPONSES.names})
 
 
-def _try(loader, source, **kwargs) -> tuple[pd.DataFrame | None, str | None]:
+Loader = Callable[..., pd.DataFrame]
+
+
+def _try(loader: Loader, source: Path | bytes, **kwargs: object) -> pd.DataFrame | Rejection:
     try:
-        return loader(source, **kwargs), None
+        return loader(source, **kwargs)
     except DataError as exc:
-        return None, str(exc)
+        return exc.rejection
 
 
-def _first_valid(loader, path: Path, bundled: Path, problems: list[str]):
+def _first_valid(
+    loader: Loader, path: Path, bundled: Path, problems: list[Rejection]
+) -> tuple[pd.DataFrame | None, Origin]:
     """The file at `path`, else the bundled file, else None; with where it came from."""
     for candidate in dict.fromkeys([Path(path), bundled]):
-        frame, problem = _try(loader, candidate)
-        if problem is None:
-            origin = f"the bundled {bundled.name}" if candidate == bundled else str(candidate)
-            return frame, origin
-        problems.append(problem)
-    return None, "none"
+        found = _try(loader, candidate)
+        if isinstance(found, pd.DataFrame):
+            if candidate == bundled:
+                return found, Origin("bundled", bundled.name)
+            return found, Origin("file", str(candidate))
+        problems.append(found)
+    return None, NO_ORIGIN
 
 
-def _uploaded(loader, upload: Upload | None, current, origin: str, problems: list[str]):
+def _uploaded(
+    loader: Loader,
+    upload: Upload | None,
+    current: pd.DataFrame | None,
+    origin: Origin,
+    problems: list[Rejection],
+) -> tuple[pd.DataFrame | None, Origin]:
     """The uploaded file if it is valid; otherwise what was in use, unchanged."""
     if upload is None:
         return current, origin
-    mine, problem = _try(loader, upload.data, max_bytes=MAX_UPLOAD_BYTES, name=upload.name)
-    if problem is not None:
-        problems.append(problem)
+    mine = _try(loader, upload.data, max_bytes=MAX_UPLOAD_BYTES, name=upload.name)
+    if isinstance(mine, Rejection):
+        problems.append(mine)
         return current, origin
-    return mine, upload.name
+    return mine, Origin("upload", upload.name)
 
 
 def resolve(
@@ -87,7 +133,7 @@ def resolve(
     responses_upload: Upload | None = None,
 ) -> DataSet:
     """Load what was asked for, falling back file by file to what was in use before."""
-    problems: list[str] = []
+    problems: list[Rejection] = []
     stations, stations_origin = _first_valid(load_stations, stations_path, STATIONS_PATH, problems)
     stations, stations_origin = _uploaded(
         load_stations, stations_upload, stations, stations_origin, problems
@@ -99,21 +145,21 @@ def resolve(
         load_responses, responses_upload, responses, responses_origin, problems
     )
     version = None
-    folder = _folder(stations_origin, stations_path)
-    if folder is not None and folder == _folder(responses_origin, responses_path):
+    folder = _folder(stations_origin)
+    if folder is not None and folder == _folder(responses_origin):
         version = version_beside(folder / STATIONS_PATH.name)
     if responses is None:
-        responses, responses_origin = empty_responses(), "no responses"
+        responses, responses_origin = empty_responses(), NO_ORIGIN
     orphans = empty_responses()
     if stations is not None:
         responses, orphans = split_orphans(responses, stations)
     return DataSet(
-        stations, responses, orphans, stations_origin, responses_origin, problems, version
+        stations, responses, orphans, stations_origin, responses_origin, tuple(problems), version
     )
 
 
-def _folder(origin: str, path: Path) -> Path | None:
+def _folder(origin: Origin) -> Path | None:
     """The folder a file in use was read from; None for an upload or no file."""
-    if origin.startswith("the bundled "):
+    if origin.kind == "bundled":
         return STATIONS_PATH.parent
-    return Path(path).resolve().parent if origin == str(path) else None
+    return Path(origin.name).resolve().parent if origin.kind == "file" else None

@@ -48,6 +48,21 @@ def test_every_requirement_is_locked_at_a_version_in_its_range(requirement):
     )
 
 
+# Packages whose private or undocumented parts the app relies on (requirements.txt says which).
+PINNED = ("streamlit", "streamlit-folium", "folium")
+
+
+@pytest.mark.parametrize("name", PINNED)
+def test_packages_the_app_reaches_into_are_pinned_to_the_locked_version(name):
+    # CI installs the lock and tests only those versions; a range would let Streamlit Community
+    # Cloud install an untested one.
+    [requirement] = [r for r in runtime_requirements() if canonicalize_name(r.name) == name]
+    version, _ = locked()[name]
+    assert [(s.operator, s.version) for s in requirement.specifier] == [("==", version)], (
+        f"requirements.txt has {requirement}; {LOCK.name} tests {name}=={version}"
+    )
+
+
 def test_every_locked_package_has_hashes_and_the_project_is_not_locked():
     pins = locked()
     assert len(pins) >= len(runtime_requirements())

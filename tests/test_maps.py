@@ -150,6 +150,22 @@ def test_station_from_popup(text, expected):
     assert station_from_popup(text) == expected
 
 
+def test_the_popup_names_its_station_as_the_page_reads_it_back(stations):
+    # map.js writes the popup's id line from the layer's settings; a click returns its text.
+    layer = station_layer(maps.build_station_layer(stations))
+    before, after = json.loads(layer.settings)["popupId"]
+    assert (before, after) == maps.POPUP_ID_AROUND == ("ID ", " |")  # what readers see
+    for row in layer.rows:
+        popup_text = f"{before}{row[0]}{after}{row[5]}"
+        assert station_from_popup(popup_text) == row[0]
+
+
+def test_map_js_takes_the_popup_id_text_from_its_settings():
+    script = (maps.assets.WEB_DIR / "map.js").read_text(encoding="utf-8")
+    assert "options.popupId[0] + r[0] + options.popupId[1]" in script
+    assert "'ID '" not in script
+
+
 def test_missing_values_do_not_break_the_layer(stations):
     frame = stations.head(2).assign(city=pd.NA)
     layer = station_layer(maps.build_station_layer(frame))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_type_hints
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from dashboard import history, panels, rules
 from dashboard.i18n import t
 from dashboard.maps import STATUS_STYLES
-from dashboard.schema import STATUS_DEFINITIONS
+from dashboard.schema import STATIONS, STATUS_DEFINITIONS, StationRecord
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,21 @@ def test_station_record_holds_every_field(stations):
     assert "Location precision" in labels
     assert panels.sources_of(record)[0].startswith("https://")
     assert panels.station_record(stations, "zz-none-1") is None
+
+
+def test_the_station_record_type_declares_the_schemas_columns_in_order():
+    kinds = {c.name: c.kind for c in STATIONS.columns}
+    fields = get_type_hints(StationRecord)
+    assert list(fields) == list(kinds)
+    assert {n: fields[n] for n in kinds} == {
+        n: float if kind == "number" else str for n, kind in kinds.items()
+    }
+
+
+def test_a_station_record_holds_the_types_it_declares(stations):
+    record = panels.station_record(stations, "nl-rotterdam-1")
+    for name, kind in get_type_hints(StationRecord).items():
+        assert isinstance(record[name], kind), (name, record[name])
 
 
 def test_station_timeline_has_its_own_and_country_responses_in_date_order(stations, responses):

@@ -392,7 +392,8 @@
     }
     function popup(r) {
       var pop = el('div', null, 'st-pop');
-      pop.appendChild(el('div', 'ID ' + r[0] + ' |', 'st-id'));
+      // The page finds the clicked station by this text (maps.py, POPUP_ID_AROUND).
+      pop.appendChild(el('div', options.popupId[0] + r[0] + options.popupId[1], 'st-id'));
       pop.appendChild(el('strong', r[5]));
       pop.appendChild(el('div', place(r)));
       pop.appendChild(el('div', words.status + ': ' + styles[r[3]][2] + (r[8] ? ' (' + r[8] + ')' : '')));
