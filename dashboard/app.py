@@ -19,13 +19,13 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import (
     assets,
+    charts,
     compat,
     export,
     history,
@@ -36,6 +36,7 @@ from dashboard import (
     places,
     session,
     sources,
+    texts,
 )
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, Rejection
 from dashboard.filters import (
@@ -45,7 +46,6 @@ from dashboard.filters import (
     apply_filters,
     country_counts,
     months_between,
-    showing_text,
 )
 from dashboard.i18n import (
     LANGUAGES,
@@ -67,7 +67,6 @@ from dashboard.schema import (
 from dashboard.session import Keys
 from dashboard.urlstate import Choices, Display, MapFrame, to_query
 
-MAX_PROBLEM_LINES = 1000
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
 PAGE_CSS = f"""<style>
@@ -168,46 +167,9 @@ def load(
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def chart_spec(frame: pd.DataFrame, kind: str, lang: str) -> dict:
-    """The Vega-Lite spec of an Altair chart, built once per distinct data (Altair's schema
-    validation costs more than the rest of a rerun)."""
-    whole = alt.Axis(format="d", tickMinStep=1)
-    if kind == "per_country":
-        chart = (
-            alt.Chart(frame, title=t("chart_per_country", lang))
-            .mark_bar()
-            .encode(
-                x=alt.X("stations:Q", title=t("chart_stations", lang), axis=whole),
-                y=alt.Y("country:N", sort="-x", title=None),
-                tooltip=[
-                    alt.Tooltip("country:N", title=t("col_country", lang)),
-                    alt.Tooltip("stations:Q", title=t("chart_stations", lang)),
-                ],
-            )
-        )
-    else:
-        order = [t(f"tier_{code}", lang) for code in panels.TIER_NAMES]
-        chart = (
-            alt.Chart(frame, title=t("chart_per_year", lang))
-            .mark_bar()
-            .encode(
-                x=alt.X("year:O", title=t("chart_year", lang)),
-                y=alt.Y("responses:Q", title=t("chart_responses", lang), axis=whole),
-                color=alt.Color(
-                    "type:N",
-                    title=t("chart_type", lang),
-                    scale=alt.Scale(domain=order, range=list(panels.TIER_CHART_COLOURS)),
-                    legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
-                ),
-                order=alt.Order("order:Q"),
-                # The colours name the kinds in the legend; the tooltip says it in words too.
-                tooltip=[
-                    alt.Tooltip("year:O", title=t("chart_year", lang)),
-                    alt.Tooltip("type:N", title=t("chart_type", lang)),
-                    alt.Tooltip("responses:Q", title=t("chart_responses", lang)),
-                ],
-            )
-        )
-    return chart.to_dict()
+    """The Vega-Lite spec of a chart (`charts.SPECS`), built once per distinct data (Altair's
+    schema validation costs more than the rest of a rerun)."""
+    return charts.SPECS[kind](frame, lang)
 
 
 def file_stamp(*paths: Path) -> tuple:
@@ -221,16 +183,12 @@ def uploaded(key: str, label: str) -> tuple[str, bytes] | None:
 
 def show_problem(rejected: Rejection, lang: str) -> None:
     """A file not used: why, in a line, then its problems (the first MAX_PROBLEM_LINES)."""
-    st.error(t("not_used", lang, problem=panels.md_text(rejected.headline)))
+    report = texts.problem_text(rejected, lang)
+    st.error(report.error)
     if t("problems_english", lang):
         st.caption(t("problems_english", lang))
-    lines = [f"  {detail}" for detail in rejected.details]
-    shown = "\n".join(lines[:MAX_PROBLEM_LINES])
-    if len(lines) > MAX_PROBLEM_LINES:
-        more = t("more_problems", lang, count=f"{len(lines) - MAX_PROBLEM_LINES:,}")
-        shown += f"\n  {more}"
-    st.code(shown, language=None)
-    if len(lines) > MAX_PROBLEM_LINES:
+    st.code(report.lines, language=None)
+    if report.cut:
         st.download_button(t("download_problems", lang), str(rejected), "problems.txt")
 
 
@@ -312,17 +270,9 @@ def count_and_search(view: View) -> None:
     """What the map shows and as of when, and the search box, in one row above the map."""
     lang = view.lang
     count_col, search_col = st.columns([3, 2], vertical_alignment="center")
-    with count_col:
-        count = showing_text(view.stations, len(view.all_stations), lang)
-        if view.day:
-            so_far = t(
-                "asof_heading", lang, day=long_date(view.day, lang), count=len(view.stations)
-            )
-            st.markdown(f"**{panels.md_text(so_far)}** · {panels.md_text(count)}")
-        else:
-            reviewed_on = dt.date.fromisoformat(DATA_REVIEWED)
-            reviewed = t("data_reviewed", lang, day=long_date(reviewed_on, lang))
-            st.markdown(f"**{panels.md_text(count)}** · {panels.md_text(reviewed)}")
+    count_col.markdown(
+        texts.count_line(view.stations, len(view.all_stations), view.day, DATA_REVIEWED, lang)
+    )
     # The search reruns only the part of the page under the title (see `main_area`).
     search_col.text_input(
         t("search", lang),
@@ -340,34 +290,16 @@ def place_line(view: View) -> None:
     """The place of the distance filter in one line; with nothing in range, the nearest
     station and a button that widens the distance to reach it (beside the line, so the map
     stays high on the page)."""
-    lang, place = view.lang, view.place
-    assert place is not None
-    words = t(
-        "within",
-        lang,
-        km=f"{view.filters.km:g}",
-        place=place.name,
-        lat=f"{place.latitude:.3f}",
-        lon=f"{place.longitude:.3f}",
-        how=t(f"found_{place.how}", lang),
-    )
+    assert view.place is not None
+    km = float(view.filters.km or places.DEFAULT_KM)
+    line = texts.place_line(view.place, km, view.nearest, view.lang)
     if not view.nearest:
-        st.caption(panels.md_text(words))
+        st.caption(line)
         return
-    record, distance = view.nearest
-    nearest = t(
-        "none_within",
-        lang,
-        km=f"{view.filters.km:g}",
-        place=place.name,
-        name=str(record["name"]),
-        where=panels.place_words(record),
-        distance=f"{distance:,.0f}",
-    )
     text_col, button_col = st.columns([5, 1], vertical_alignment="center")
-    text_col.markdown(panels.md_text(f"{nearest} {words}"))
-    wider = places.widened(distance)
-    near_button(button_col, t("widen", lang, km=f"{wider:g}"), km=wider, main=True)
+    text_col.markdown(line)
+    wider = places.widened(view.nearest[1])
+    near_button(button_col, t("widen", view.lang, km=f"{wider:g}"), km=wider, main=True)
 
 
 def near_button(
@@ -683,62 +615,17 @@ def side_panels(view: View, record: StationRecord | None) -> None:
 
 
 def coverage_line(view: View) -> None:
-    lang, cover = view.lang, panels.coverage(view.all_stations)
-    reports = " · ".join(
-        f"[{panels.md_text(r.title)}]({panels.safe_url(r.url)}) "
-        f"({panels.md_text(long_date(dt.date.fromisoformat(r.published), lang))})"
-        for r in panels.REPORTS
-    )
-    st.markdown(
-        panels.md_text(
-            t(
-                "coverage",
-                lang,
-                reported=cover.reported,
-                identified=cover.identified,
-                country_only=cover.country_only,
-                missing=cover.missing,
-                others=cover.others,
-            )
-        )
-        + f" {panels.md_text(t('reports', lang))}: {reports}"
-    )
+    st.markdown(texts.coverage_line(panels.coverage(view.all_stations), view.lang))
 
 
 def show_station(record: StationRecord, responses: pd.DataFrame, lang: str) -> None:
-    code = str(record["status"])
-    # h2 under the page's h1 (headings in order), sized for the side panel by PAGE_CSS.
-    st.markdown(f"## {panels.md_text(record['name'])}")
+    heading, blocks = texts.station_markdown(record, responses, lang)
+    st.markdown(heading)
     st.button(t("clear_station", lang), on_click=session.update, args=(pagestate.select, None))
-    meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
-    st.markdown(
-        f"**{t('status_line', lang)}:** {panels.md_text(status_label(code, lang))} "
-        f"({panels.md_text(code)}, {panels.md_text(record['status_date'])}): "
-        f"{panels.md_text(meaning)}"
-    )
-    st.markdown(f"**{t('summary', lang)}:** {panels.md_text(record['summary'])}")
-    st.markdown(
-        f"**{t('sources', lang)}:** "
-        + " · ".join(panels.md_source(u, lang) for u in panels.sources_of(record))
-    )
-    st.markdown(
-        "  \n".join(
-            f"**{panels.md_text(k)}:** {panels.md_text(v)}"
-            for k, v in panels.station_fields(record, lang)
-        )
-    )
-    st.markdown(f"**{panels.md_text(t('status_history', lang))}**")
-    st.markdown(
-        "\n".join(
-            f"- **{panels.md_text(step['date'])}** · "
-            f"{panels.md_text(status_label(step['status'], lang))} · "
-            f"{panels.md_text(step['event'])}"
-            + (f" ({panels.md_link(step['source'], lang)})" if step["source"] else "")
-            for step in history.status_history(record, responses, lang)
-        )
-    )
+    for block in blocks:
+        st.markdown(block)
     timeline = panels.responses_for_station(responses, record)
-    st.markdown(f"**{t('responses_about', lang, count=len(timeline))}**")
+    st.markdown(texts.responses_heading(len(timeline), lang))
     show_timeline(timeline, lang)
 
 
@@ -746,15 +633,7 @@ def show_timeline(timeline: pd.DataFrame, lang: str) -> None:
     if timeline.empty:
         st.caption(t("no_response", lang))
         return
-    lines = []
-    for r in timeline.itertuples(index=False):
-        kind = response_label(str(r.response_type), lang)
-        lines.append(
-            f"- **{panels.md_text(r.date)}** · {panels.md_text(kind)} · "
-            f"{panels.md_text(r.actor)}: {panels.md_text(r.summary)} "
-            f"({panels.md_source(str(r.source_url), lang)})"
-        )
-    st.markdown("\n".join(lines))
+    st.markdown(texts.timeline_markdown(timeline, lang))
 
 
 def downloads(view: View) -> None:
@@ -835,22 +714,15 @@ def about(view: View, filters: Filters) -> None:
         with box:
             st.markdown(panels.md_text(t("method", lang)))
             coverage_line(view)
-            commit = (git_commit() or "-")[:12]
-            if view.version:
-                version = t(
-                    "version", lang, version=view.version, reviewed=DATA_REVIEWED, commit=commit
-                )
-            else:
-                version = t("version_unstated", lang, commit=commit)
-            st.markdown(f"**{panels.md_text(t('data_version', lang))}:** {panels.md_text(version)}")
+            st.markdown(texts.version_line(view.version, DATA_REVIEWED, git_commit(), lang))
             query = urlencode(to_query(filters, display=view.display))
-            base = (st.context.url or "").split("?", 1)[0]
-            link = f"{base}?{query}" if base and query else base or None
-            cite = export.citation(
-                query, view.version, DATA_REVIEWED, git_commit(), dt.datetime.now(dt.UTC), link
+            now = dt.datetime.now(dt.UTC)
+            st.markdown(texts.cite_heading(lang))
+            st.text(
+                texts.cite_text(
+                    query, st.context.url, view.version, DATA_REVIEWED, git_commit(), now
+                )
             )
-            st.markdown(f"**{panels.md_text(t('cite', lang))}**")
-            st.text(cite)
     st.caption(t("footer", lang))
 
 
@@ -894,8 +766,8 @@ def main() -> None:
             t(
                 "origin_note",
                 lang,
-                stations=panels.md_text(sources.origin_text(data.stations_origin, lang)),
-                responses=panels.md_text(sources.origin_text(data.responses_origin, lang)),
+                stations=panels.md_text(texts.origin_text(data.stations_origin, lang)),
+                responses=panels.md_text(texts.origin_text(data.responses_origin, lang)),
             )
         )
     if not st.get_option("server.enableStaticServing"):

@@ -21,7 +21,6 @@ from dashboard.data import (
     load_stations,
     split_orphans,
 )
-from dashboard.i18n import t
 from dashboard.schema import RESPONSES
 from dashboard.versions import version_beside
 
@@ -43,22 +42,13 @@ OriginKind = Literal["bundled", "file", "upload", "none"]
 class Origin:
     """Where a table in use came from: the bundled file, a file named on the command line, a
     user's upload, or nowhere (no responses). `name` is the file's name or path, as messages
-    show it; empty for "none". `origin_text` says it in words."""
+    show it; empty for "none". `texts.origin_text` says it in words."""
 
     kind: OriginKind
     name: str = ""
 
 
 NO_ORIGIN = Origin("none")
-
-
-def origin_text(origin: Origin, lang: str) -> str:
-    """Where data came from, in words (file names stay as they are)."""
-    if origin.kind == "bundled":
-        return t("origin_bundled", lang, name=origin.name)
-    if origin.kind == "none":
-        return t("origin_none", lang)
-    return origin.name
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import streamlit as st
 from dashboard import export, history, maps, panels, places, sources
 from dashboard.data import DataError, Problem, Rejection, load_stations
 from dashboard.filters import Filters, apply_filters
-from dashboard.sources import NO_ORIGIN, DataSet, Origin, Upload, origin_text, resolve
+from dashboard.sources import NO_ORIGIN, DataSet, Origin, Upload, resolve
+from dashboard.texts import origin_text
 from tests.conftest import FIXTURE_RESPONSES, FIXTURE_STATIONS
 from tests.helpers import station, write
 

@@ -1,0 +1,214 @@
+"""What the page says about its data: Markdown in which every data value is escaped.
+
+Pure functions: `app.py` hands their strings to `st.markdown`, `st.caption` or `st.error` as
+they are. Data values go through `panels.md_text` (text), `panels.md_link` and
+`panels.md_source` (links, https only); the message catalogue's own words are trusted. Two are
+plain text: `origin_text` (escaped where a message takes it in) and `cite_text` (for `st.text`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import export, history
+from dashboard.data import Rejection
+from dashboard.filters import showing_text
+from dashboard.i18n import long_date, response_label, status_label, t
+from dashboard.panels import (
+    REPORTS,
+    Coverage,
+    md_link,
+    md_source,
+    md_text,
+    place_words,
+    safe_url,
+    sources_of,
+    station_fields,
+)
+from dashboard.places import Place
+from dashboard.schema import STATUS_DEFINITIONS, StationRecord
+from dashboard.sources import Origin
+
+# A rejected file's problems shown on the page; the rest are in a download.
+MAX_PROBLEM_LINES = 1000
+
+
+def origin_text(origin: Origin, lang: str) -> str:
+    """Where data came from, in words (file names stay as they are)."""
+    if origin.kind == "bundled":
+        return t("origin_bundled", lang, name=origin.name)
+    if origin.kind == "none":
+        return t("origin_none", lang)
+    return origin.name
+
+
+@dataclass(frozen=True)
+class ProblemText:
+    """A rejected file, as the page reports it."""
+
+    error: str  # Markdown: the file was not used, and why
+    lines: str  # plain text for a code block: its problems, one a line, at most the shown few
+    cut: bool  # there were more problems than lines: the full list is offered as a download
+
+
+def problem_text(rejected: Rejection, lang: str, max_lines: int = MAX_PROBLEM_LINES) -> ProblemText:
+    """A rejected file for the page: its headline, then one problem a line (the first
+    `max_lines`, and how many more)."""
+    lines = [f"  {detail}" for detail in rejected.details]
+    shown = "\n".join(lines[:max_lines])
+    cut = len(lines) > max_lines
+    if cut:
+        more = t("more_problems", lang, count=f"{len(lines) - max_lines:,}")
+        shown += f"\n  {more}"
+    return ProblemText(t("not_used", lang, problem=md_text(rejected.headline)), shown, cut)
+
+
+def count_line(
+    shown: pd.DataFrame, total: int, day: dt.date | None, reviewed: str, lang: str
+) -> str:
+    """The line above the map: how many stations it shows, and as of which day (else the day
+    the data was last reviewed, `reviewed` as YYYY-MM-DD)."""
+    count = showing_text(shown, total, lang)
+    if day:
+        so_far = t("asof_heading", lang, day=long_date(day, lang), count=len(shown))
+        return f"**{md_text(so_far)}** · {md_text(count)}"
+    words = t("data_reviewed", lang, day=long_date(dt.date.fromisoformat(reviewed), lang))
+    return f"**{md_text(count)}** · {md_text(words)}"
+
+
+def place_line(
+    place: Place,
+    km: float,
+    nearest: tuple[Mapping[str, object], float] | None,
+    lang: str,
+) -> str:
+    """The distance filter's place and how it was found; with nothing in range, first the
+    nearest station (`nearest`: its record and distance in km)."""
+    words = t(
+        "within",
+        lang,
+        km=f"{km:g}",
+        place=place.name,
+        lat=f"{place.latitude:.3f}",
+        lon=f"{place.longitude:.3f}",
+        how=t(f"found_{place.how}", lang),
+    )
+    if nearest is None:
+        return md_text(words)
+    record, distance = nearest
+    missed = t(
+        "none_within",
+        lang,
+        km=f"{km:g}",
+        place=place.name,
+        name=str(record["name"]),
+        where=place_words(record),
+        distance=f"{distance:,.0f}",
+    )
+    return md_text(f"{missed} {words}")
+
+
+def coverage_line(cover: Coverage, lang: str) -> str:
+    """The data against Safeguard Defenders' reports, with links to both reports."""
+    reports = " · ".join(
+        f"[{md_text(r.title)}]({safe_url(r.url)}) "
+        f"({md_text(long_date(dt.date.fromisoformat(r.published), lang))})"
+        for r in REPORTS
+    )
+    said = t(
+        "coverage",
+        lang,
+        reported=cover.reported,
+        identified=cover.identified,
+        country_only=cover.country_only,
+        missing=cover.missing,
+        others=cover.others,
+    )
+    return f"{md_text(said)} {md_text(t('reports', lang))}: {reports}"
+
+
+def station_markdown(
+    record: StationRecord, responses: pd.DataFrame, lang: str
+) -> tuple[str, list[str]]:
+    """A station's panel: its heading (a level-2 heading with its name), then each block in the
+    order shown: status, summary, sources, every field, and its status history."""
+    blocks = [
+        _status_line(record, lang),
+        f"**{t('summary', lang)}:** {md_text(record['summary'])}",
+        f"**{t('sources', lang)}:** " + " · ".join(md_source(u, lang) for u in sources_of(record)),
+        "  \n".join(f"**{md_text(k)}:** {md_text(v)}" for k, v in station_fields(record, lang)),
+        f"**{md_text(t('status_history', lang))}**",
+        _history_list(record, responses, lang),
+    ]
+    # h2 under the page's h1 (headings in order), sized for the side panel by app.PAGE_CSS.
+    return f"## {md_text(record['name'])}", blocks
+
+
+def _status_line(record: Mapping[str, object], lang: str) -> str:
+    """Its status in words, code and date, and what that status means."""
+    code = str(record["status"])
+    meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
+    return (
+        f"**{t('status_line', lang)}:** {md_text(status_label(code, lang))} "
+        f"({md_text(code)}, {md_text(record['status_date'])}): {md_text(meaning)}"
+    )
+
+
+def _history_list(record: StationRecord, responses: pd.DataFrame, lang: str) -> str:
+    """Its status over time (`history.status_history`), one dated step a list item."""
+    return "\n".join(
+        f"- **{md_text(step['date'])}** · {md_text(status_label(step['status'], lang))} · "
+        f"{md_text(step['event'])}"
+        + (f" ({md_link(step['source'], lang)})" if step["source"] else "")
+        for step in history.status_history(record, responses, lang)
+    )
+
+
+def responses_heading(count: int, lang: str) -> str:
+    """The heading over a station's responses (`panels.responses_for_station`), with their
+    number."""
+    return f"**{t('responses_about', lang, count=count)}**"
+
+
+def timeline_markdown(timeline: pd.DataFrame, lang: str) -> str:
+    """Government responses as a list, oldest first: date, kind, actor, summary and source."""
+    return "\n".join(
+        f"- **{md_text(r.date)}** · {md_text(response_label(str(r.response_type), lang))} · "
+        f"{md_text(r.actor)}: {md_text(r.summary)} ({md_source(str(r.source_url), lang)})"
+        for r in timeline.itertuples(index=False)
+    )
+
+
+def version_line(version: str | None, reviewed: str, commit: str | None, lang: str) -> str:
+    """The data's version and review day (or that its files state none), and the code's
+    commit."""
+    short = (commit or "-")[:12]
+    if version:
+        words = t("version", lang, version=version, reviewed=reviewed, commit=short)
+    else:
+        words = t("version_unstated", lang, commit=short)
+    return f"**{md_text(t('data_version', lang))}:** {md_text(words)}"
+
+
+def cite_heading(lang: str) -> str:
+    return f"**{md_text(t('cite', lang))}**"
+
+
+def cite_text(
+    query: str,
+    page_url: str | None,
+    version: str | None,
+    reviewed: str,
+    commit: str | None,
+    now: dt.datetime,
+) -> str:
+    """The "cite this view" text (plain, for `st.text`): `export.citation` with a link to the
+    view, made of the page's address (`page_url`, its own query dropped) and the view's
+    `query`."""
+    base = (page_url or "").split("?", 1)[0]
+    link = f"{base}?{query}" if base and query else base or None
+    return export.citation(query, version, reviewed, commit, now, link)
