@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -28,26 +27,30 @@ from dashboard import assets, export, history, lookups, maps, panels, places, so
 from dashboard import state as page
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH
 from dashboard.filters import (
-    EARLIEST_AS_OF,
-    FILTERS,
+    SEARCH,
+    SIDEBAR_FILTERS,
+    Choices,
+    DayFilter,
     Filters,
+    WidgetContext,
     apply_filters,
+    choices_from,
     country_counts,
+    country_names,
     months_between,
     showing_text,
 )
 from dashboard.i18n import (
     LANGUAGES,
     Msg,
-    bureau_label,
     long_date,
     plural,
     response_label,
     status_label,
     t,
 )
-from dashboard.schema import BUREAU_DEFINITIONS, RESPONSE_TYPE_DEFINITIONS, STATUS_DEFINITIONS
-from dashboard.urlstate import Choices, Display, MapFrame, to_query
+from dashboard.schema import STATUS_DEFINITIONS
+from dashboard.urlstate import Display, MapFrame, to_query
 
 MAX_PROBLEM_LINES = 1000
 BUNDLED_STATIONS = f"the bundled {STATIONS_PATH.name}"
@@ -134,15 +137,7 @@ def load(
     )
     if data.stations is None:
         return data, None
-    names = data.stations.drop_duplicates("country_code")["country_code"]
-    choices = Choices(
-        countries=frozenset(names),
-        statuses=frozenset(STATUS_DEFINITIONS),
-        bureaus=frozenset(BUREAU_DEFINITIONS),
-        response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
-        stations=frozenset(data.stations["station_id"]),
-    )
-    return data, choices
+    return data, choices_from(data.stations)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -297,7 +292,7 @@ def make_view(
     )
 
 
-def count_and_search(view: View) -> None:
+def count_and_search(view: View, ctx: WidgetContext) -> None:
     """What the map shows and as of when, and the search box, in one row above the map."""
     lang = view.lang
     count_col, search_col = st.columns([3, 2], vertical_alignment="center")
@@ -313,13 +308,7 @@ def count_and_search(view: View) -> None:
             reviewed = t("data_reviewed", lang, day=long_date(reviewed_on, lang))
             st.markdown(f"**{panels.md_text(count)}** · {panels.md_text(reviewed)}")
     # The search reruns only the part of the page under the title (see `main_area`).
-    search_col.text_input(
-        t("search", lang),
-        key="query",
-        max_chars=200,
-        placeholder=t("search", lang),
-        label_visibility="collapsed",
-    )
+    SEARCH.draw(search_col, ctx)
     if view.place:
         place_line(view)
 
@@ -372,52 +361,20 @@ def near_button(
     )
 
 
-def sidebar_filters(
-    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
-) -> None:
-    """The filter widgets; each one's key is its field of `Filters` (see dashboard/state.py)."""
-    st.header(t("filters", lang))
-    # The list filters, in their declared order (filters.FILTERS): options and their words.
-    choices: dict[str, tuple[list[str], Callable[[str], str]]] = {
-        "countries": (
-            sorted(view_names.index, key=lambda c: str(view_names[c])),
-            lambda c: f"{view_names[c]} ({counts.get(c, 0)})",
-        ),
-        "statuses": (list(STATUS_DEFINITIONS), lambda s: status_label(s, lang)),
-        "bureaus": (list(BUREAU_DEFINITIONS), lambda b: bureau_label(b, lang)),
-        "response_types": (list(RESPONSE_TYPE_DEFINITIONS), lambda r: response_label(r, lang)),
-    }
-    for spec in FILTERS:
-        if spec.kind == "choices":
-            options, words = choices[spec.field]
-            st.multiselect(
-                t(spec.label, lang),
-                options=options,
-                format_func=words,
-                key=spec.field,
-                placeholder=t("choose_options", lang),
-                on_change=page.whole_page,
-            )
-    st.select_slider(
-        t("months", lang),
-        options=months,
-        # A two-ended default: without it Streamlit reads the slider as one-ended and keeps
-        # only the first month it reports, so moving it filtered nothing. Its value itself
-        # comes from the session state (the link, or the reader).
-        value=(months[0], months[-1]),
-        key=page.Key.MONTHS,
-        on_change=page.whole_page,
-    )
-    st.date_input(
-        t("asof", lang),
-        key="as_of",
-        on_change=page.whole_page,
-        min_value=EARLIEST_AS_OF,
-        max_value=today,
-        format="YYYY-MM-DD",
-        help=t("asof_help", lang),
-    )
-    # The two reports on the timeline: each button shows the map as of its publication day.
+def sidebar_filters(ctx: WidgetContext) -> None:
+    """The sidebar's filter widgets, in their declared order (`filters.SIDEBAR_FILTERS`); each
+    one's session key is its kind's (see dashboard/state.py)."""
+    st.header(t("filters", ctx.lang))
+    for kind in SIDEBAR_FILTERS:
+        kind.draw(st, ctx)
+        if isinstance(kind, DayFilter):
+            as_of_steps(ctx.lang, ctx.today)
+    st.button(t("reset", ctx.lang), on_click=page.whole_page, args=(page.reset, ctx.months))
+
+
+def as_of_steps(lang: str, today: dt.date) -> None:
+    """Under the as-of field, the buttons that set it: each report's publication day, and a
+    month back or forward."""
     st.caption(t("reports_marks", lang))
     for report in panels.REPORTS:
         day = dt.date.fromisoformat(report.published)
@@ -444,39 +401,19 @@ def sidebar_filters(
         help=t("month_forward_help", lang),
         width="stretch",
     )
-    near, km = st.columns([3, 2])
-    near.text_input(
-        t("near", lang),
-        key="near",
-        max_chars=100,
-        placeholder=t("near_placeholder", lang),
-        help=t("near_help", lang),
-        on_change=page.whole_page,
-    )
-    km.number_input(
-        t("km", lang),
-        key="km",
-        min_value=1.0,
-        max_value=20000.0,
-        step=10.0,
-        on_change=page.whole_page,
-    )
-    st.button(t("reset", lang), on_click=page.whole_page, args=(page.reset, months))
 
 
 @st.fragment(key=page.FILTERS_PART)
-def filters_part(
-    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
-) -> None:
+def filters_part(ctx: WidgetContext) -> None:
     """The sidebar's filters: their widgets once the map has drawn its stations (the map's
     first report reruns this part and the map's, not the whole page: see `state.filters_due`).
     Until then a line says they are coming, with a button that brings them at once."""
     if page.filters_due():
-        sidebar_filters(view_names, counts, months, today, lang)
+        sidebar_filters(ctx)
         return
-    st.header(t("filters", lang))
-    st.caption(t("filters_pending", lang))
-    st.button(t("show_filters", lang), on_click=page.show_filters)
+    st.header(t("filters", ctx.lang))
+    st.caption(t("filters_pending", ctx.lang))
+    st.button(t("show_filters", ctx.lang), on_click=page.show_filters)
 
 
 def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
@@ -497,9 +434,10 @@ def notices(lang: str, orphans: int) -> None:
 
 
 @st.fragment(key=page.MAIN_PART)
-def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str]) -> None:
+def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
     """Everything under the title: the view, its map and panels, downloads, table and about.
     The search box is part of it, so a search reruns this part only (not the sidebar)."""
+    lang, today, months = ctx.lang, ctx.today, ctx.months
     if page.pending():
         # A button here set a field of the sidebar: the whole page runs, so the field shows it.
         st.rerun(scope="app")
@@ -513,7 +451,7 @@ def main_area(data: sources.DataSet, lang: str, today: dt.date, months: list[str
     above_map = st.container()
     map_and_panels(view)
     with above_map:
-        count_and_search(view)
+        count_and_search(view, ctx)
     downloads(view)
     table(view)
     about(view, filters)
@@ -882,10 +820,19 @@ def main() -> None:
     # The map first: its frame starts loading before anything below it. The filter widgets
     # come once it has drawn its stations (`filters_part`); their values are already in the
     # session state, set from the link or by the reader.
-    main_area(data, lang, today, months)
-    names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
+    widgets = WidgetContext(
+        lang,
+        months,
+        today,
+        choices,
+        country_names(data.stations),
+        country_counts(data.stations),
+    )
+    main_area(data, widgets)
     with filter_area:
-        filters_part(names, country_counts(data.stations), months, today, lang)
+        # A sidebar widget's change runs the whole page (`state.whole_page`); the search box
+        # reruns only the part under the title.
+        filters_part(replace(widgets, on_change=page.whole_page))
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

@@ -18,9 +18,15 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import history, maps, places
+from dashboard import history, maps
 from dashboard.data import show_value
-from dashboard.filters import FILTERS, Filters, month_of
+from dashboard.filters import (
+    FILTERS,
+    ChoiceFilter,
+    Filters,
+    filters_from_widgets,
+    widget_values,
+)
 from dashboard.i18n import Msg, language, msg
 from dashboard.urlstate import (
     STREAMLIT_PARAMS,
@@ -69,7 +75,7 @@ MAIN_PART = "main_area"  # everything under the title; holds MAP_PART
 MAP_PART = "map_and_panels"
 PARTS = (FILTERS_PART, MAIN_PART, MAP_PART)
 
-LIST_FIELDS = tuple(f.field for f in FILTERS if f.kind == "choices")
+LIST_FIELDS = tuple(kind.field for kind in FILTERS if isinstance(kind, ChoiceFilter))
 
 
 def params() -> dict[str, list[str]]:
@@ -102,7 +108,7 @@ def start_filters(choices: Choices, months: list[str], today: dt.date) -> None:
     st.session_state[Key.MONTH_OPTIONS] = months
     for field in LIST_FIELDS:
         if field in st.session_state:
-            allowed = getattr(choices, field)
+            allowed = choices.allowed[field]
             st.session_state[field] = [v for v in st.session_state[field] if v in allowed]
     value = st.session_state.get(Key.MONTHS)
     if not (isinstance(value, tuple | list) and set(value) <= set(months)):
@@ -120,35 +126,12 @@ def start_filters(choices: Choices, months: list[str], today: dt.date) -> None:
 
 def set_widgets(filters: Filters, months: list[str]) -> None:
     """Give every filter widget the value of `filters` (a link, or the reset)."""
-    for field in LIST_FIELDS:
-        st.session_state[field] = list(getattr(filters, field))
-    st.session_state["query"] = filters.query
-    low = month_of(filters.date_from, months) if filters.date_from else months[0]
-    high = month_of(filters.date_to, months, upper=True) if filters.date_to else months[-1]
-    st.session_state[Key.MONTHS] = (low, max(low, high))
-    st.session_state["station"] = filters.station
-    st.session_state["as_of"] = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
-    st.session_state["near"] = filters.near or ""
-    st.session_state["km"] = float(filters.km or places.DEFAULT_KM)
+    st.session_state.update(widget_values(filters, months))
 
 
 def current_filters(months: list[str]) -> Filters:
     """The filters the widgets show now."""
-    value = st.session_state.get(Key.MONTHS)
-    in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
-    low, high = (value[0], value[1]) if in_range and value else (months[0], months[-1])
-    near = " ".join(str(st.session_state.get("near") or "").split()) or None
-    as_of = st.session_state.get("as_of")
-    return Filters(
-        **{field: tuple(st.session_state.get(field, ())) for field in LIST_FIELDS},
-        query=" ".join(str(st.session_state.get("query", "")).split()),
-        date_from=None if low == months[0] else low,
-        date_to=None if high == months[-1] else high,
-        station=st.session_state.get("station"),
-        as_of=as_of.isoformat() if as_of else None,
-        near=near,
-        km=float(st.session_state.get("km") or places.DEFAULT_KM) if near else None,
-    )
+    return filters_from_widgets(st.session_state, months)
 
 
 def reset(months: list[str]) -> None:
