@@ -24,6 +24,7 @@ from dashboard.i18n import Msg, bureau_label, msg, response_label, status_label,
 from dashboard.places import DEFAULT_KM, MAX_KM
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
+    LISTED_IN_DEFINITIONS,
     RESPONSE_TYPE_DEFINITIONS,
     STATUS_DEFINITIONS,
 )
@@ -52,6 +53,7 @@ class Filters:
     countries: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     bureaus: tuple[str, ...] = ()
+    listed_in: tuple[str, ...] = ()
     response_types: tuple[str, ...] = ()
     query: str = ""
     date_from: str | None = None
@@ -639,6 +641,19 @@ FILTERS: tuple[FilterKind, ...] = (
         column="operating_bureau",
         word=lambda code, ctx: bureau_label(code, ctx.lang),
         values=tuple(BUREAU_DEFINITIONS),
+    ),
+    ChoiceFilter(
+        "listed_in",
+        Param(
+            "listed",
+            "listed=110 Overseas (2022-09)",
+            "the source that listed the station (Safeguard Defenders' reports of September and "
+            f"December 2022, or another): {_codes(LISTED_IN_DEFINITIONS)}",
+        ),
+        "listed",
+        column="listed_in",
+        word=lambda code, ctx: t(f"listed_name.{code}", ctx.lang),
+        values=tuple(LISTED_IN_DEFINITIONS),
     ),
     ChoiceFilter(
         "response_types",

@@ -49,6 +49,7 @@ CHOICES = Choices(
         "countries": frozenset({"NL", "CA", "IE"}),
         "statuses": frozenset({"closed", "reported"}),
         "bureaus": frozenset({"Fuzhou", "Wenzhou"}),
+        "listed_in": frozenset({"110 Overseas (2022-09)", "other"}),
         "response_types": frozenset({"arrest", "closure_order"}),
         "station": frozenset({"nl-rotterdam-1", "ie-dublin-1"}),
     }

@@ -29,11 +29,13 @@ from tests.helpers import CHOICES
 
 TODAY = dt.date(2026, 11, 27)
 MONTHS = months_between("2022-01", "2026-11")
+SEPT, DEC = "110 Overseas (2022-09)", "Patrol and Persuade (2022-12)"
 # One view per kind of filter, set as a reader might set it.
 EXAMPLES = [
     Filters(countries=("NL", "CA")),
     Filters(statuses=("closed", "reported")),
     Filters(bureaus=("Wenzhou",)),
+    Filters(listed_in=(SEPT, "other")),
     Filters(response_types=("arrest", "closure_order")),
     Filters(query="Fuzhou police"),
     Filters(date_from="2022-09", date_to="2023-12"),
@@ -181,6 +183,25 @@ def test_a_distance_applies_only_with_a_place(near, km, applied):
     assert PlaceFilter.applied_km(near, km) == applied
 
 
+@pytest.mark.parametrize(
+    ("filters", "kept"),
+    [
+        (Filters(listed_in=("other",)), {"gb-belfast-1", "ca-montreal-1", "us-houston-1"}),
+        (
+            Filters(listed_in=(DEC,)),
+            {
+                "it-milan-2", "it-country-1", "us-country-1", "ru-country-1", "kr-seoul-1",
+                "au-sydney-1", "za-country-1",
+            },
+        ),
+        (Filters(listed_in=("other",), countries=("US",)), {"us-houston-1"}),
+        (Filters(listed_in=(SEPT,), bureaus=("Lishui",)), {"nl-amsterdam-1"}),
+    ],
+)  # fmt: skip
+def test_listed_in_keeps_the_stations_of_the_chosen_sources(stations, filters, kept):
+    assert ids(apply_filters(stations, filters)) == kept
+
+
 def test_as_of_near_and_the_selection_leave_the_table_to_their_own_modules(stations):
     view = Filters(as_of="2022-10-01", near="Paris", km=25.0, station="nl-rotterdam-1")
     assert apply_filters(stations, view) is stations
@@ -190,6 +211,7 @@ def test_as_of_near_and_the_selection_leave_the_table_to_their_own_modules(stati
     ("filters", "parts"),
     [
         (Filters(countries=("NL", "CA")), ["country-NL-CA"]),
+        (Filters(listed_in=(SEPT, "other")), ["listed-110-Overseas-2022-09-other"]),
         (Filters(query="../../etc/passwd"), ["q-etc-passwd"]),
         (Filters(date_from="2022-09", date_to="2023"), ["from-2022-09", "to-2023"]),
         (Filters(as_of="2022-10-01"), ["asof-2022-10-01"]),
@@ -237,6 +259,16 @@ def test_country_options_go_by_name_and_show_their_station_count():
     assert isinstance(countries, ChoiceFilter)
     assert countries.options(CONTEXT) == ["CA", "IE", "NL"]  # IE: not named, by its code
     assert countries.word("NL", CONTEXT) == "Netherlands (2)"
+
+
+def test_a_listed_option_is_named_in_the_page_language():
+    listed = next(kind for kind in FILTERS if kind.fields == ("listed_in",))
+    assert isinstance(listed, ChoiceFilter)
+    assert [listed.word(code, CONTEXT) for code in listed.options(CONTEXT)] == [
+        "《110 Overseas》（2022 年 9 月）",
+        "《Patrol and Persuade》（2022 年 12 月）",
+        "其他来源",
+    ]
 
 
 def test_a_list_value_with_a_comma_is_refused_as_links_separate_values_by_commas():

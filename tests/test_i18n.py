@@ -52,6 +52,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders(key):
         ("precision.", PRECISION_DEFINITIONS),
         ("precision_name.", PRECISION_DEFINITIONS),
         ("listed_in.", LISTED_IN_DEFINITIONS),
+        ("listed_name.", LISTED_IN_DEFINITIONS),
         ("bureau.", BUREAU_DEFINITIONS),
         ("field_", STATIONS.names),
         ("col_", panels.TABLE_COLUMNS),

@@ -51,6 +51,7 @@ def test_the_documented_example_link():
         Filters(response_types=("arrest",), query="Fuzhou police", date_from="2022"),
         Filters(date_to="2023-12-31", station="ie-dublin-1"),
         Filters(query="a,b & c=d?#"),
+        Filters(listed_in=("other", "110 Overseas (2022-09)")),
     ],
 )
 def test_round_trip(filters):
@@ -59,12 +60,17 @@ def test_round_trip(filters):
     assert parsed == filters
 
 
+SEPT = "110 Overseas (2022-09)"
+
+
 # Each kind of filter reading its parameters: what applies, and the notices for what did not.
 @pytest.mark.parametrize(
     ("params", "applied", "notices"),
     [
         ({"country": "nl,CA,NL"}, Filters(countries=("NL", "CA")), []),
         ({"country": "ZZ"}, Filters(), ["unknown_values"]),
+        ({"listed": "other,110 Overseas (2022-09)"}, Filters(listed_in=("other", SEPT)), []),
+        ({"listed": ["other", "110 Overseas"]}, Filters(listed_in=("other",)), ["unknown_values"]),
         ({"q": "  two \t words "}, Filters(query="two words"), []),
         ({"q": "x" * 201}, Filters(query="x" * MAX_QUERY_LENGTH), ["query_cut"]),
         ({"from": "2022-09", "to": "2023"}, Filters(date_from="2022-09", date_to="2023"), []),
