@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -40,32 +40,30 @@ from dashboard import (
 )
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, Rejection
 from dashboard.filters import (
-    EARLIEST_AS_OF,
-    FILTERS,
+    SEARCH,
+    SIDEBAR_FILTERS,
+    Choices,
+    DayFilter,
     Filters,
+    WidgetContext,
     apply_filters,
+    choices_from,
     country_counts,
+    country_names,
     months_between,
 )
 from dashboard.i18n import (
     LANGUAGES,
     Msg,
-    bureau_label,
     long_date,
     plural,
-    response_label,
     status_label,
     t,
 )
 from dashboard.pagestate import PageState
-from dashboard.schema import (
-    BUREAU_DEFINITIONS,
-    RESPONSE_TYPE_DEFINITIONS,
-    STATUS_DEFINITIONS,
-    StationRecord,
-)
+from dashboard.schema import StationRecord
 from dashboard.session import Keys
-from dashboard.urlstate import Choices, Display, MapFrame, to_query
+from dashboard.urlstate import Display, MapFrame, to_query
 
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
@@ -154,15 +152,7 @@ def load(
     )
     if data.stations is None:
         return data, None
-    names = data.stations.drop_duplicates("country_code")["country_code"]
-    choices = Choices(
-        countries=frozenset(names),
-        statuses=frozenset(STATUS_DEFINITIONS),
-        bureaus=frozenset(BUREAU_DEFINITIONS),
-        response_types=frozenset(RESPONSE_TYPE_DEFINITIONS),
-        stations=frozenset(data.stations["station_id"]),
-    )
-    return data, choices
+    return data, choices_from(data.stations)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -266,7 +256,7 @@ def make_view(data: sources.DataSet, state: PageState, today: dt.date) -> View:
     )
 
 
-def count_and_search(view: View) -> None:
+def count_and_search(view: View, ctx: WidgetContext) -> None:
     """What the map shows and as of when, and the search box, in one row above the map."""
     lang = view.lang
     count_col, search_col = st.columns([3, 2], vertical_alignment="center")
@@ -274,14 +264,8 @@ def count_and_search(view: View) -> None:
         texts.count_line(view.stations, len(view.all_stations), view.day, DATA_REVIEWED, lang)
     )
     # The search reruns only the part of the page under the title (see `main_area`).
-    search_col.text_input(
-        t("search", lang),
-        key="query",
-        on_change=session.keep,
-        max_chars=200,
-        placeholder=t("search", lang),
-        label_visibility="collapsed",
-    )
+    # The search box keeps its change when it reaches the app with the map's first report.
+    SEARCH.draw(search_col, replace(ctx, on_change=session.keep))
     if view.place:
         place_line(view)
 
@@ -317,52 +301,20 @@ def near_button(
     )
 
 
-def sidebar_filters(
-    view_names: pd.Series, counts: dict[str, int], months: list[str], today: dt.date, lang: str
-) -> None:
-    """The filter widgets (`dashboard.session` owns their keys)."""
-    st.header(t("filters", lang))
-    # The list filters, in their declared order (filters.FILTERS): options and their words.
-    choices: dict[str, tuple[list[str], Callable[[str], str]]] = {
-        "countries": (
-            sorted(view_names.index, key=lambda c: str(view_names[c])),
-            lambda c: f"{view_names[c]} ({counts.get(c, 0)})",
-        ),
-        "statuses": (list(STATUS_DEFINITIONS), lambda s: status_label(s, lang)),
-        "bureaus": (list(BUREAU_DEFINITIONS), lambda b: bureau_label(b, lang)),
-        "response_types": (list(RESPONSE_TYPE_DEFINITIONS), lambda r: response_label(r, lang)),
-    }
-    for spec in FILTERS:
-        if spec.kind == "choices":
-            options, words = choices[spec.field]
-            st.multiselect(
-                t(spec.label, lang),
-                options=options,
-                format_func=words,
-                key=spec.field,
-                placeholder=t("choose_options", lang),
-                on_change=session.whole_page,
-            )
-    st.select_slider(
-        t("months", lang),
-        options=months,
-        # A two-ended default: without it Streamlit reads the slider as one-ended and keeps
-        # only the first month it reports, so moving it filtered nothing. Its value itself
-        # comes from the session state (the link, or the reader).
-        value=(months[0], months[-1]),
-        key=session.MONTHS,
-        on_change=session.whole_page,
-    )
-    st.date_input(
-        t("asof", lang),
-        key="as_of",
-        on_change=session.whole_page,
-        min_value=EARLIEST_AS_OF,
-        max_value=today,
-        format="YYYY-MM-DD",
-        help=t("asof_help", lang),
-    )
-    # The two reports on the timeline: each button shows the map as of its publication day.
+def sidebar_filters(ctx: WidgetContext) -> None:
+    """The sidebar's filter widgets, in their declared order (`filters.SIDEBAR_FILTERS`); each
+    one's session key is its kind's (`dashboard.session` owns them)."""
+    st.header(t("filters", ctx.lang))
+    for kind in SIDEBAR_FILTERS:
+        kind.draw(st, ctx)
+        if isinstance(kind, DayFilter):
+            as_of_steps(ctx.lang, ctx.today)
+    st.button(t("reset", ctx.lang), on_click=session.whole_page, args=(pagestate.reset,))
+
+
+def as_of_steps(lang: str, today: dt.date) -> None:
+    """Under the as-of field, the buttons that set it: each report's publication day, and a
+    month back or forward."""
     st.caption(t("reports_marks", lang))
     for report in panels.REPORTS:
         day = dt.date.fromisoformat(report.published)
@@ -389,41 +341,22 @@ def sidebar_filters(
         help=t("month_forward_help", lang),
         width="stretch",
     )
-    near, km = st.columns([3, 2])
-    near.text_input(
-        t("near", lang),
-        key="near",
-        max_chars=100,
-        placeholder=t("near_placeholder", lang),
-        help=t("near_help", lang),
-        on_change=session.whole_page,
-    )
-    km.number_input(
-        t("km", lang),
-        key="km",
-        min_value=1.0,
-        max_value=20000.0,
-        step=10.0,
-        on_change=session.whole_page,
-    )
-    st.button(t("reset", lang), on_click=session.whole_page, args=(pagestate.reset,))
 
 
 @st.fragment(key=session.FILTERS_PART)
-def filters_part(view_names: pd.Series, counts: dict[str, int], today: dt.date) -> None:
+def filters_part(ctx: WidgetContext) -> None:
     """The sidebar's filters: their widgets once the map has drawn its stations (the map's
     first report reruns this part and the map's, not the whole page: see
     `PageState.filters_due`). Until then a line says they are coming, with a button that
     brings them at once."""
     state = session.load()
-    lang = state.lang
     if state.filters_due:
-        sidebar_filters(view_names, counts, list(state.months), today, lang)
+        sidebar_filters(ctx)
         session.save(state, replace(state, filters_drawn=True))
         return
-    st.header(t("filters", lang))
-    st.caption(t("filters_pending", lang))
-    st.button(t("show_filters", lang), on_click=session.update, args=(pagestate.show_filters,))
+    st.header(t("filters", ctx.lang))
+    st.caption(t("filters_pending", ctx.lang))
+    st.button(t("show_filters", ctx.lang), on_click=session.update, args=(pagestate.show_filters,))
 
 
 def own_files(lang: str) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
@@ -447,7 +380,7 @@ def notices(state: PageState, orphans: int) -> None:
 
 
 @st.fragment(key=session.MAIN_PART)
-def main_area(data: sources.DataSet, today: dt.date) -> None:
+def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
     """Everything under the title: the view, its map and panels, downloads, table and about.
     The search box is part of it, so a search reruns this part only (not the sidebar)."""
     before = session.load()
@@ -457,7 +390,7 @@ def main_area(data: sources.DataSet, today: dt.date) -> None:
     state = replace(before, shown=before.filters)
     session.save(before, state)
     filters = state.filters
-    view = make_view(data, state, today)
+    view = make_view(data, state, ctx.today)
     # The map is sent before the line above it, which is drawn into its place afterwards: the
     # page handles every element sent before the map on the thread the map's frame draws on,
     # so each one delays the stations (a search: 0.79x-0.86x the floor's time against
@@ -465,7 +398,7 @@ def main_area(data: sources.DataSet, today: dt.date) -> None:
     above_map = st.container()
     map_and_panels(view)
     with above_map:
-        count_and_search(view)
+        count_and_search(view, ctx)
     downloads(view)
     table(view)
     about(view, filters)
@@ -786,10 +719,19 @@ def main() -> None:
     # The map first: its frame starts loading before anything below it. The filter widgets
     # come once it has drawn its stations (`filters_part`); their values are already in the
     # session state, set from the link or by the reader.
-    main_area(data, today)
-    names = data.stations.drop_duplicates("country_code").set_index("country_code")["country"]
+    widgets = WidgetContext(
+        lang,
+        months,
+        today,
+        choices,
+        country_names(data.stations),
+        country_counts(data.stations),
+    )
+    main_area(data, widgets)
     with filter_area:
-        filters_part(names, country_counts(data.stations), today)
+        # A sidebar widget's change runs the whole page (`session.whole_page`); the search box
+        # reruns only the part under the title.
+        filters_part(replace(widgets, on_change=session.whole_page))
 
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.

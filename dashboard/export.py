@@ -43,11 +43,7 @@ def export_filename(
 ) -> str:
     """e.g. `police-stations_2026-11-27_country-NL-CA_status-closed.csv`: every filter of the
     view named by its declared file-name part."""
-    parts = [what, today.isoformat()]
-    for spec in FILTERS:
-        value = getattr(filters, spec.field)
-        if value and spec.file_part is not None and not (spec.field == "km" and not filters.near):
-            parts.append(spec.file_part(value))
+    parts = [what, today.isoformat(), *(p for kind in FILTERS for p in kind.file_parts(filters))]
     if len(parts) == 2:
         parts.append("all")
     return "_".join(p for p in parts if p)[:180] + f".{extension}"

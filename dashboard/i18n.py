@@ -42,6 +42,7 @@ _UI: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"),
     "bureau": ("Operating bureau (as reported)", "所属公安局（据报道）"),
     "bureau_unknown": ("unknown", "不详"),
+    "listed": ("Listed in", "收录于"),
     "response_types": ("Countries whose government did…", "政府采取了以下行动的国家…"),
     "choose_options": ("Choose options", "请选择"),
     "months": ("First reported between", "首次报道时间"),
@@ -478,6 +479,15 @@ LISTED_IN_MEANINGS_ZH: dict[str, str] = {
     "（2022 年 12 月，共 53 国 102 个服务站）。",
     "other": "后来或由他人报道，不在保护卫士的两份报告之中。",
 }
+# The sources of `listed_in` as the filter's options name them.
+LISTED_IN_NAMES: dict[str, tuple[str, str]] = {
+    "110 Overseas (2022-09)": ("110 Overseas (September 2022)", "《110 Overseas》（2022 年 9 月）"),
+    "Patrol and Persuade (2022-12)": (
+        "Patrol and Persuade (December 2022)",
+        "《Patrol and Persuade》（2022 年 12 月）",
+    ),
+    "other": ("Other sources", "其他来源"),
+}
 BUREAU_LABELS_ZH: dict[str, str] = {
     "Fuzhou": "福州",
     "Qingtian": "青田",
@@ -504,6 +514,8 @@ def _messages() -> dict[str, dict[str, str]]:
         out[f"precision.{code}"] = {"en": text, "zh": PRECISION_MEANINGS_ZH.get(code, "")}
     for code, text in LISTED_IN_DEFINITIONS.items():
         out[f"listed_in.{code}"] = {"en": text, "zh": LISTED_IN_MEANINGS_ZH.get(code, "")}
+    for code, (en, zh) in LISTED_IN_NAMES.items():
+        out[f"listed_name.{code}"] = {"en": en, "zh": zh}
     for code in BUREAU_DEFINITIONS:
         out[f"bureau.{code}"] = {"en": code, "zh": BUREAU_LABELS_ZH.get(code, "")}
     return out

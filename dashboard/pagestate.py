@@ -104,18 +104,14 @@ def open_display(state: PageState, params: Params) -> PageState:
 
 def keep_valid(filters: Filters, choices: Choices) -> Filters:
     """Remembered choices the data in use does not have are dropped (a new file was chosen)."""
-
-    def kept(name: str) -> tuple[str, ...]:
-        return tuple(v for v in getattr(filters, name) if v in getattr(choices, name))
-
-    return replace(
-        filters,
-        countries=kept("countries"),
-        statuses=kept("statuses"),
-        bureaus=kept("bureaus"),
-        response_types=kept("response_types"),
-        station=filters.station if filters.station in choices.stations else None,
-    )
+    changes: dict[str, Any] = {}
+    for name, allowed in choices.allowed.items():
+        value = getattr(filters, name)
+        if isinstance(value, tuple):
+            changes[name] = tuple(v for v in value if v in allowed)
+        elif value is not None and value not in allowed:
+            changes[name] = None
+    return replace(filters, **changes)
 
 
 def open_filters(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -43,6 +42,7 @@ from dashboard.schema import (
     STATUS_DEFINITIONS,
     URL_PATTERN,
     StationRecord,
+    record_of,
 )
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -146,13 +146,7 @@ def station_record(stations: pd.DataFrame, station_id: str) -> StationRecord | N
     rows = stations.loc[stations["station_id"] == station_id]
     if rows.empty:
         return None
-    return record_of(rows.iloc[0])
-
-
-def record_of(row: pd.Series) -> StationRecord:
-    """A row of a loaded stations table as its record. The loader checked the row against the
-    schema; the type checker cannot see into a frame, so this is where it is told."""
-    return cast(StationRecord, {str(name): value for name, value in row.items()})
+    return record_of(rows.iloc[0].items())
 
 
 def station_fields(record: StationRecord, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:

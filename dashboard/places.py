@@ -20,8 +20,7 @@ from dashboard import gazetteer
 from dashboard.geocode import GeocodeFailure, Location, Query
 from dashboard.i18n import Msg, msg
 from dashboard.lookups import LookupRefused
-from dashboard.panels import record_of
-from dashboard.schema import StationRecord
+from dashboard.schema import StationRecord, record_of
 
 DEFAULT_KM = 50.0
 MAX_KM = 20_000.0
@@ -96,7 +95,7 @@ def nearest(stations: pd.DataFrame, place: Place) -> tuple[StationRecord, float]
         return None
     km = distances_km(stations, place)
     i = int(np.argmin(km))
-    return record_of(stations.iloc[i]), round(float(km[i]), 1)
+    return record_of(stations.iloc[i].items()), round(float(km[i]), 1)
 
 
 def distances_km(stations: pd.DataFrame, place: Place) -> np.ndarray:

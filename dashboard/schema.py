@@ -7,8 +7,9 @@ dictionary in `data/README.md` are all derived from the declarations below.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict, cast
 
 from dashboard.versions import latest
 
@@ -285,6 +286,13 @@ class StationRecord(TypedDict):
     summary: str
     sources: str
     last_checked: str
+
+
+def record_of(row: Iterable[tuple[Any, Any]]) -> StationRecord:
+    """A row of a loaded stations table (its `.items()`) as its record. The loader checked the
+    row against the schema; the type checker cannot see into a frame, so this is where it is
+    told."""
+    return cast(StationRecord, {str(name): value for name, value in row})
 
 
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"

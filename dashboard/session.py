@@ -14,16 +14,15 @@ No other module reads or writes `st.session_state`.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec
 
 import streamlit as st
 
-from dashboard import pagestate, places
-from dashboard.filters import Filters, month_of
+from dashboard import pagestate
+from dashboard.filters import FILTERS, Filters, MonthRange, filters_from_widgets, widget_values
 from dashboard.i18n import language
 from dashboard.pagestate import PageState
 from dashboard.urlstate import STREAMLIT_PARAMS, to_query
@@ -60,43 +59,9 @@ class Keys:
         return f"{what}_file_{round_}"
 
 
-LIST_FIELDS = ("countries", "statuses", "bureaus", "response_types")
-MONTHS = "months"  # the two-ended month slider: `date_from` and `date_to`
-FILTER_KEYS = (*LIST_FIELDS, "query", MONTHS, "station", "as_of", "near", "km")
-
-
-def widget_values(filters: Filters, months: tuple[str, ...]) -> dict[str, Any]:
-    """The value each filter widget shows for `filters`."""
-    low = month_of(filters.date_from, list(months)) if filters.date_from else months[0]
-    high = month_of(filters.date_to, list(months), upper=True) if filters.date_to else months[-1]
-    return {
-        **{name: list(getattr(filters, name)) for name in LIST_FIELDS},
-        "query": filters.query,
-        MONTHS: (low, max(low, high)),
-        "station": filters.station,
-        "as_of": dt.date.fromisoformat(filters.as_of) if filters.as_of else None,
-        "near": filters.near or "",
-        "km": float(filters.km or places.DEFAULT_KM),
-    }
-
-
-def filters_from(values: Mapping[str, Any], months: tuple[str, ...]) -> Filters:
-    """The filters the widgets' values stand for."""
-    value = values.get(MONTHS)
-    in_range = isinstance(value, tuple | list) and len(value) == 2 and set(value) <= set(months)
-    low, high = (value[0], value[1]) if in_range and value else (months[0], months[-1])
-    near = " ".join(str(values.get("near") or "").split()) or None
-    as_of = values.get("as_of")
-    return Filters(
-        **{name: tuple(values.get(name) or ()) for name in LIST_FIELDS},
-        query=" ".join(str(values.get("query") or "").split()),
-        date_from=None if low == months[0] else low,
-        date_to=None if high == months[-1] else high,
-        station=values.get("station"),
-        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else None,
-        near=near,
-        km=float(values.get("km") or places.DEFAULT_KM) if near else None,
-    )
+# Every filter widget's key, from the filter table (`filters.FILTERS`).
+FILTER_KEYS = tuple(widget_values(Filters(), ("2022-01",)))
+MONTHS = next(kind.key for kind in FILTERS if isinstance(kind, MonthRange))
 
 
 def load() -> PageState:
@@ -108,8 +73,8 @@ def load() -> PageState:
     months = state.months
     if not months:
         return replace(state, lang=lang)
-    values = {key: st.session_state.get(key) for key in FILTER_KEYS}
-    return replace(state, lang=lang, filters=filters_from(values, months))
+    values = {key: st.session_state[key] for key in FILTER_KEYS if key in st.session_state}
+    return replace(state, lang=lang, filters=filters_from_widgets(values, months))
 
 
 def save(

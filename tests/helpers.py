@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from dashboard.filters import Choices
 from dashboard.schema import RESPONSES, STATIONS
 
 GOOD_STATION = {
@@ -41,6 +42,18 @@ GOOD_RESPONSE = {
     "source_url": "https://example.org/c",
     "last_checked": "2026-11-27",
 }
+
+# The values a link may name, in the link tests: a few of each list, and two stations.
+CHOICES = Choices(
+    {
+        "countries": frozenset({"NL", "CA", "IE"}),
+        "statuses": frozenset({"closed", "reported"}),
+        "bureaus": frozenset({"Fuzhou", "Wenzhou"}),
+        "listed_in": frozenset({"110 Overseas (2022-09)", "other"}),
+        "response_types": frozenset({"arrest", "closure_order"}),
+        "station": frozenset({"nl-rotterdam-1", "ie-dublin-1"}),
+    }
+)
 
 
 def csv_text(

@@ -85,6 +85,15 @@ def test_link_parameters_are_applied():
     assert at.multiselect(key="countries").value == ["NL"]
 
 
+def test_a_listed_in_link_shows_only_the_stations_of_that_source():
+    at = start({"listed": "other"})
+    assert showing(at)[0] == 3
+    assert at.multiselect(key="listed_in").value == ["other"]
+    at.multiselect(key="listed_in").set_value([]).run()
+    assert showing(at)[0] == showing(at)[1]
+    assert "listed" not in at.query_params
+
+
 def test_bad_parameters_give_a_notice_and_the_rest_applies():
     at = start({"country": "ZZ,NL", "status": "nonsense"})
     assert showing(at)[0] == 2

@@ -26,6 +26,7 @@ from tests.test_app import start
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
+FILTERS_PY = ROOT / "dashboard" / "filters.py"  # draws the filters' widgets
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Written the same in both languages on purpose.
 SAME_IN_BOTH = {"col_station_id", "field_station_id"}
@@ -51,6 +52,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders(key):
         ("precision.", PRECISION_DEFINITIONS),
         ("precision_name.", PRECISION_DEFINITIONS),
         ("listed_in.", LISTED_IN_DEFINITIONS),
+        ("listed_name.", LISTED_IN_DEFINITIONS),
         ("bureau.", BUREAU_DEFINITIONS),
         ("field_", STATIONS.names),
         ("col_", panels.TABLE_COLUMNS),
@@ -115,8 +117,9 @@ def _literal_texts_given_to_streamlit(tree: ast.AST) -> list[str]:
     return found
 
 
-def test_the_layout_passes_no_untranslated_text_to_streamlit():
-    literal = _literal_texts_given_to_streamlit(ast.parse(APP.read_text()))
+@pytest.mark.parametrize("path", [APP, FILTERS_PY], ids=lambda path: path.name)
+def test_the_layout_passes_no_untranslated_text_to_streamlit(path):
+    literal = _literal_texts_given_to_streamlit(ast.parse(path.read_text()))
     # The language switch's own label is written in both languages on purpose; the problems
     # file keeps its name.
     assert [x for x in literal if "Language / 语言" not in x and "problems.txt" not in x] == []

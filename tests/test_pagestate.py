@@ -12,7 +12,8 @@ from dashboard import pagestate as ps
 from dashboard.filters import Filters
 from dashboard.i18n import Msg
 from dashboard.pagestate import Built, MapBook, PageState, frame_of, same_frame, sidebar_part
-from dashboard.urlstate import Choices, MapFrame
+from dashboard.urlstate import MapFrame
+from tests.helpers import CHOICES
 
 
 @pytest.mark.parametrize(
@@ -52,13 +53,6 @@ def test_only_the_sidebars_own_filters_decide_a_whole_page_run():
 
 TODAY = dt.date(2026, 12, 6)
 MONTHS = ("2022-01", "2022-02", "2022-03")
-CHOICES = Choices(
-    countries=frozenset({"NL", "IE"}),
-    statuses=frozenset({"closed", "reported"}),
-    bureaus=frozenset({"Fuzhou"}),
-    response_types=frozenset({"statement"}),
-    stations=frozenset({"nl-rotterdam-1", "ie-dublin-1"}),
-)
 HANDED = MapFrame(52.0, 5.0, 6)
 
 
@@ -107,10 +101,14 @@ def test_a_linked_station_centres_the_map_unless_the_link_sets_the_frame():
 
 def test_choices_the_data_in_use_lacks_are_dropped():
     state = replace(
-        opened(), filters=Filters(countries=("NL", "FR"), station="fr-paris-1", query="x")
+        opened(),
+        filters=Filters(
+            countries=("NL", "FR"), listed_in=("other", "x"), station="fr-paris-1", query="x"
+        ),
     )
     kept = ps.open_filters(state, {}, CHOICES, MONTHS, TODAY).filters
-    assert (kept.countries, kept.station, kept.query) == (("NL",), None, "x")
+    assert (kept.countries, kept.listed_in, kept.station) == (("NL",), ("other",), None)
+    assert kept.query == "x"
 
 
 def test_reset_clears_filters_notices_and_the_readers_frame():

@@ -6,10 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.filters import Filters
+from dashboard.filters import MAX_QUERY_LENGTH, Filters
 from dashboard.urlstate import (
-    MAX_QUERY_LENGTH,
-    Choices,
     Display,
     MapFrame,
     parse_display,
@@ -17,14 +15,7 @@ from dashboard.urlstate import (
     parse_query,
     to_query,
 )
-
-CHOICES = Choices(
-    countries=frozenset({"NL", "CA", "IE"}),
-    statuses=frozenset({"closed", "reported"}),
-    bureaus=frozenset({"Fuzhou", "Wenzhou"}),
-    response_types=frozenset({"arrest", "closure_order"}),
-    stations=frozenset({"nl-rotterdam-1", "ie-dublin-1"}),
-)
+from tests.helpers import CHOICES
 
 
 def test_the_documented_example_link():
@@ -60,12 +51,46 @@ def test_the_documented_example_link():
         Filters(response_types=("arrest",), query="Fuzhou police", date_from="2022"),
         Filters(date_to="2023-12-31", station="ie-dublin-1"),
         Filters(query="a,b & c=d?#"),
+        Filters(listed_in=("other", "110 Overseas (2022-09)")),
     ],
 )
 def test_round_trip(filters):
     parsed, notices = parse_query(to_query(filters), CHOICES)
     assert notices == []
     assert parsed == filters
+
+
+SEPT = "110 Overseas (2022-09)"
+
+
+# Each kind of filter reading its parameters: what applies, and the notices for what did not.
+@pytest.mark.parametrize(
+    ("params", "applied", "notices"),
+    [
+        ({"country": "nl,CA,NL"}, Filters(countries=("NL", "CA")), []),
+        ({"country": "ZZ"}, Filters(), ["unknown_values"]),
+        ({"listed": "other,110 Overseas (2022-09)"}, Filters(listed_in=("other", SEPT)), []),
+        ({"listed": ["other", "110 Overseas"]}, Filters(listed_in=("other",)), ["unknown_values"]),
+        ({"q": "  two \t words "}, Filters(query="two words"), []),
+        ({"q": "x" * 201}, Filters(query="x" * MAX_QUERY_LENGTH), ["query_cut"]),
+        ({"from": "2022-09", "to": "2023"}, Filters(date_from="2022-09", date_to="2023"), []),
+        ({"from": "2024", "to": "2022-09"}, Filters(date_from="2022-09", date_to="2024"),
+         ["dates_swapped"]),
+        ({"from": "2022-02-30", "to": "2023"}, Filters(date_to="2023"), ["bad_date"]),
+        ({"asof": ["2022-01-01", "2022-10-01"]}, Filters(as_of="2022-10-01"), []),
+        ({"asof": "2022-10"}, Filters(), ["bad_asof"]),
+        ({"asof": "2027-01-01"}, Filters(), ["asof_range"]),
+        ({"near": " Den   Haag ", "km": "12.5"}, Filters(near="Den Haag", km=12.5), []),
+        ({"near": "Paris", "km": "0"}, Filters(near="Paris", km=50.0), ["bad_km"]),
+        ({"near": "Paris", "km": "nan"}, Filters(near="Paris", km=50.0), ["bad_km"]),
+        ({"station": " ie-dublin-1 "}, Filters(station="ie-dublin-1"), []),
+        ({"station": "zz-nowhere-1"}, Filters(), ["bad_station"]),
+    ],
+)  # fmt: skip
+def test_each_filter_reads_its_parameters_with_a_notice_for_what_it_drops(params, applied, notices):
+    filters, said = parse_query(params, CHOICES, today=dt.date(2026, 11, 27))
+    assert filters == applied
+    assert [n.key for n in said] == notices
 
 
 def test_unknown_values_are_dropped_with_a_notice_and_the_rest_applies():
@@ -218,6 +243,8 @@ def test_every_filter_field_has_one_declared_parameter():
 
     from dashboard.filters import FILTERS
 
-    assert sorted(f.field for f in FILTERS) == sorted(f.name for f in fields(Filters))
-    names = [f.param.name for f in FILTERS]
+    assert sorted(f for kind in FILTERS for f in kind.fields) == sorted(
+        f.name for f in fields(Filters)
+    )
+    names = [param.name for kind in FILTERS for param in kind.params]
     assert len(names) == len(set(names))
