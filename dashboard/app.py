@@ -13,9 +13,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +27,6 @@ from dashboard import (
     charts,
     compat,
     export,
-    history,
     lookups,
     maps,
     pagestate,
@@ -46,7 +44,6 @@ from dashboard.filters import (
     DayFilter,
     Filters,
     WidgetContext,
-    apply_filters,
     choices_from,
     country_counts,
     country_names,
@@ -63,7 +60,8 @@ from dashboard.i18n import (
 from dashboard.pagestate import PageState
 from dashboard.schema import StationRecord
 from dashboard.session import Keys
-from dashboard.urlstate import Display, MapFrame, to_query
+from dashboard.urlstate import to_query
+from dashboard.view import Data, View, fitted_frame, make_view, selected_record, station_frame
 
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
@@ -182,78 +180,25 @@ def show_problem(rejected: Rejection, lang: str) -> None:
         st.download_button(t("download_problems", lang), str(rejected), "problems.txt")
 
 
-@dataclass(frozen=True)
-class View:
-    """Everything the sections of one run show: the data, the filters and their result."""
-
-    lang: str
-    today: dt.date
-    months: list[str]
-    all_stations: pd.DataFrame
-    filters: Filters
-    display: Display
-    day: dt.date | None
-    place: places.Place | None
-    stations: pd.DataFrame  # the view's stations (as of the day, filtered, near the place)
-    responses: pd.DataFrame  # the responses made by the day (all countries)
-    unframed: pd.DataFrame  # the view's stations without the as-of day (the map's frame)
-    version: str | None  # the data's version, if its files state one (versions.py)
-    # With a place and nothing in range: the nearest station of the filtered rows, and its km.
-    nearest: tuple[StationRecord, float] | None = None
-
-    @cached_property
-    def view_responses(self) -> pd.DataFrame:
-        return panels.view_responses(self.responses, self.stations)
-
-
-def make_view(data: sources.DataSet, state: PageState, today: dt.date) -> View:
-    """Apply the filters: the same rows are shown, mapped and downloaded."""
-    stations, responses = data.stations, data.responses
-    assert stations is not None
-    filters, lang, months = state.filters, state.lang, list(state.months)
-    day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
-    place = None
-    if filters.near:
-        with st.spinner(t("looking_up", lang)):
-            found = find_place(filters.near, stations)
-        if isinstance(found, Msg):
-            st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
-            close = found.values.get("suggestion")
-            if close:
-                near_button(
-                    st,
-                    # A button's label is Markdown, and a suggestion may be a city of the data.
-                    t("use_suggestion", lang, suggestion=panels.md_text(str(close))),
-                    name=str(close),
-                )
-        else:
-            place = found
-    km = float(filters.km or places.DEFAULT_KM)
-
-    def near(rows: pd.DataFrame) -> pd.DataFrame:
-        return places.within(rows, place, km) if place else rows
-
-    by_day = history.responses_by(responses, day) if day else responses
-    table = history.as_of(stations, by_day, day) if day else stations
-    filtered = apply_filters(table, filters, by_day)
-    shown = near(filtered)
-    unframed = near(apply_filters(stations, filters, responses)) if day else shown
-    closest = places.nearest(filtered, place) if place and shown.empty else None
-    return View(
-        lang,
-        today,
-        months,
-        stations,
-        filters,
-        state.display,
-        day,
-        place,
-        shown,
-        by_day,
-        unframed,
-        data.version,
-        closest,
-    )
+def look_up_place(name: str | None, stations: pd.DataFrame, lang: str) -> places.Place | None:
+    """The place of the distance filter; when it cannot be found, a warning says why, with a
+    button for the suggested place, if there is one."""
+    if not name:
+        return None
+    with st.spinner(t("looking_up", lang)):
+        found = find_place(name, stations)
+    if not isinstance(found, Msg):
+        return found
+    st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
+    close = found.values.get("suggestion")
+    if close:
+        near_button(
+            st,
+            # A button's label is Markdown, and a suggestion may be a city of the data.
+            t("use_suggestion", lang, suggestion=panels.md_text(str(close))),
+            name=str(close),
+        )
+    return None
 
 
 def count_and_search(view: View, ctx: WidgetContext) -> None:
@@ -390,7 +335,10 @@ def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
     state = replace(before, shown=before.filters)
     session.save(before, state)
     filters = state.filters
-    view = make_view(data, state, ctx.today)
+    assert data.stations is not None  # main() stops before this part when it is None
+    place = look_up_place(filters.near, data.stations, state.lang)
+    tables = Data(data.stations, data.responses, data.version)
+    view = make_view(tables, filters, state.display, ctx.today, place)
     # The map is sent before the line above it, which is drawn into its place afterwards: the
     # page handles every element sent before the map on the thread the map's frame draws on,
     # so each one delays the stations (a search: 0.79x-0.86x the floor's time against
@@ -411,67 +359,46 @@ def map_and_panels(view: View) -> None:
     before = session.load()
     # A rerun of this part alone keeps the view of the last full run: take the selection anew.
     view = replace(view, filters=replace(view.filters, station=before.filters.station))
-    lang = view.lang
-    record = (
-        panels.station_record(view.all_stations, view.filters.station)
-        if view.filters.station
-        else None
-    )
-    if (
-        view.filters.station
-        and view.day
-        and view.filters.station in set(view.stations["station_id"])
-    ):
-        record = panels.station_record(view.stations, view.filters.station)
+    record = selected_record(view, view.filters.station)
     map_col, side_col = st.columns([5, 3], gap="small")
     with map_col:
-        if view.place:  # the whole circle of the distance filter, whatever is in it
-            km = float(view.filters.km or places.DEFAULT_KM)
-            (lat, lon), zoom = maps.circle_view(view.place.latitude, view.place.longitude, km)
-            mark = maps.PlaceMark(view.place.latitude, view.place.longitude, km, view.place.name)
-        else:
-            (lat, lon), zoom = maps.view_for(view.unframed)
-            mark = None
-        station_frame = None
-        if record:
-            (slat, slon), szoom = maps.station_view(record)
-            station_frame = MapFrame(slat, slon, szoom)
-        state, frame = pagestate.map_frame(
-            before, view.filters, MapFrame(lat, lon, zoom), station_frame
-        )
-        state, built = pagestate.base_map(state, frame)
-        session.save(before, state)
-        st_folium(
-            maps.build_base_map(built.tiles, built.frame, lang=lang),
-            key=Keys.MAP,
-            feature_group_to_add=maps.build_station_layer(
-                view.stations,
-                view.filters.station,
-                view.responses,
-                lang,
-                # Without an as-of day the view's rows are the shared table's, unchanged.
-                base=None if view.day else view.all_stations,
-                place=mark,
-            ),
-            center=(frame.latitude, frame.longitude),
-            zoom=frame.zoom,
-            height=maps.MAP_HEIGHT_PX,
-            width=None,
-            returned_objects=["last_object_clicked_popup", "center", "zoom", "selected_layers"],
-            on_change=session.from_map,
-        )
-        if record:
-            cue = t(
-                "selected_cue",
-                lang,
-                name=str(record["name"]),
-                status=status_label(str(record["status"]), lang),
-            )
-            st.html(f'<p class="st-phone-cue">{html.escape(cue)}</p>')
+        station_map(view, record, before)
     with side_col, st.container(key="side"):
         station_picker(view)
         side_panels(view, record)
     session.write_link(session.load(), view.filters)
+
+
+def station_map(view: View, record: StationRecord | None, state: PageState) -> None:
+    """The map of the view's stations, at the frame the page state gives it; on a phone, a
+    line under it names the selected station (its details are below)."""
+    fitted, mark = fitted_frame(view)
+    after, frame = pagestate.map_frame(state, view.filters, fitted, station_frame(record))
+    after, built = pagestate.base_map(after, frame)
+    session.save(state, after)
+    st_folium(
+        maps.build_base_map(built.tiles, built.frame, lang=view.lang),
+        key=Keys.MAP,
+        feature_group_to_add=maps.build_station_layer(
+            view.stations,
+            view.filters.station,
+            view.responses,
+            view.lang,
+            # Without an as-of day the view's rows are the shared table's, unchanged.
+            base=None if view.day else view.all_stations,
+            place=mark,
+        ),
+        center=(frame.latitude, frame.longitude),
+        zoom=frame.zoom,
+        height=maps.MAP_HEIGHT_PX,
+        width=None,
+        returned_objects=["last_object_clicked_popup", "center", "zoom", "selected_layers"],
+        on_change=session.from_map,
+    )
+    if record:
+        status = status_label(str(record["status"]), view.lang)
+        cue = t("selected_cue", view.lang, name=str(record["name"]), status=status)
+        st.html(f'<p class="st-phone-cue">{html.escape(cue)}</p>')
 
 
 def station_picker(view: View) -> None:
@@ -504,47 +431,67 @@ def station_picker(view: View) -> None:
         )
 
 
+def station_tab(view: View, record: StationRecord | None) -> None:
+    if record:
+        show_station(record, view.responses, view.lang)
+    else:
+        st.caption(t("no_station_yet", view.lang))
+
+
+def overview_tab(view: View, record: StationRecord | None) -> None:
+    coverage_line(view)
+    # Markdown, not a data table: the first visit needs no table code.
+    st.markdown(panels.md_table(panels.status_counts(view.stations, view.lang)))
+
+
+def responses_tab(view: View, record: StationRecord | None) -> None:
+    for _code, country, timeline in panels.country_timelines(view.responses, view.stations):
+        with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
+            show_timeline(timeline, view.lang)
+
+
+def country_tab(view: View, record: StationRecord | None) -> None:
+    st.caption(t("country_caption", view.lang))
+    st.table(panels.country_summary(view.stations, view.responses, view.lang), hide_index=True)
+
+
+def charts_tab(view: View, record: StationRecord | None) -> None:
+    per_country = panels.stations_per_country(view.stations).head(25)
+    st.vega_lite_chart(chart_spec(per_country, "per_country", view.lang), width="stretch")
+    per_year = panels.responses_per_year(view.view_responses, view.lang)
+    st.vega_lite_chart(chart_spec(per_year, "per_year", view.lang), width="stretch")
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab beside the map: its label (a message key) and what it shows."""
+
+    label: str
+    draw: Callable[[View, StationRecord | None], None]
+
+
+# The tabs in their order; a selected station opens its own, else the overview is open.
+TABS = (
+    Tab("tab_station", station_tab),
+    Tab("tab_overview", overview_tab),
+    Tab("tab_responses", responses_tab),
+    Tab("tab_country", country_tab),
+    Tab("tab_charts", charts_tab),
+)
+SELECTED_TAB, DEFAULT_TAB = "tab_station", "tab_overview"
+
+
 def side_panels(view: View, record: StationRecord | None) -> None:
     """Tabs beside the map; only the open one is built."""
-    lang = view.lang
-    names = [
-        t("tab_station", lang),
-        t("tab_overview", lang),
-        t("tab_responses", lang),
-        t("tab_country", lang),
-        t("tab_charts", lang),
-    ]
-    wanted = names[0] if record else names[1]
+    wanted = t(SELECTED_TAB if record else DEFAULT_TAB, view.lang)
     session.open_tab(wanted)
-    station_tab, overview_tab, responses_tab, country_tab, charts_tab = st.tabs(
-        names, key=Keys.PANEL, on_change="rerun", default=wanted
+    containers = st.tabs(
+        [t(tab.label, view.lang) for tab in TABS], key=Keys.PANEL, on_change="rerun", default=wanted
     )
-    if station_tab.open:
-        with station_tab:
-            if record:
-                show_station(record, view.responses, lang)
-            else:
-                st.caption(t("no_station_yet", lang))
-    if overview_tab.open:
-        with overview_tab:
-            coverage_line(view)
-            # Markdown, not a data table: the first visit needs no table code.
-            st.markdown(panels.md_table(panels.status_counts(view.stations, lang)))
-    if responses_tab.open:
-        with responses_tab:
-            for _code, country, timeline in panels.country_timelines(view.responses, view.stations):
-                with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
-                    show_timeline(timeline, lang)
-    if country_tab.open:
-        with country_tab:
-            st.caption(t("country_caption", lang))
-            st.table(panels.country_summary(view.stations, view.responses, lang), hide_index=True)
-    if charts_tab.open:
-        with charts_tab:
-            per_country = panels.stations_per_country(view.stations).head(25)
-            st.vega_lite_chart(chart_spec(per_country, "per_country", lang), width="stretch")
-            per_year = panels.responses_per_year(view.view_responses, lang)
-            st.vega_lite_chart(chart_spec(per_year, "per_year", lang), width="stretch")
+    for tab, container in zip(TABS, containers, strict=True):
+        if container.open:
+            with container:
+                tab.draw(view, record)
 
 
 def coverage_line(view: View) -> None:
@@ -659,9 +606,8 @@ def about(view: View, filters: Filters) -> None:
     st.caption(t("footer", lang))
 
 
-def main() -> None:
-    started = time.perf_counter()
-    prepare_assets()
+def page_top() -> str:
+    """The page's settings, style and language switch; the language of this run."""
     before = session.load()
     state = pagestate.open_display(before, session.link_params())
     session.save(before, state, widgets=True)
@@ -676,8 +622,13 @@ def main() -> None:
         on_change=session.keep,
         horizontal=True,
     )
+    return lang
+
+
+def data_in_use(lang: str) -> tuple[sources.DataSet, Choices | None]:
+    """The data files in use (the command line's or environment's, or the reader's own), each
+    file not used shown with why, and where the data comes from when it is not the bundled."""
     stations_path, responses_path = data_paths(sys.argv[1:], os.environ)
-    filter_area = st.sidebar.container()
     stations_upload, responses_upload = own_files(lang)
     with st.spinner(t("checking", lang)):
         data, choices = load(
@@ -689,11 +640,9 @@ def main() -> None:
         )
     for problem in data.problems:
         show_problem(problem, lang)
-    if data.stations is None or choices is None:
-        st.title(t("title", lang))
-        st.stop()
-        return
-    if stations_upload or responses_upload or data.stations_origin.kind != "bundled":
+    if data.stations is not None and (
+        stations_upload or responses_upload or data.stations_origin.kind != "bundled"
+    ):
         # In the sidebar, by the files' own section: above the title it would push the map down.
         st.sidebar.info(
             t(
@@ -703,11 +652,16 @@ def main() -> None:
                 responses=panels.md_text(texts.origin_text(data.responses_origin, lang)),
             )
         )
-    if not st.get_option("server.enableStaticServing"):
-        st.error(t("static_off", lang))
+    return data, choices
 
+
+def widget_context(
+    data: sources.DataSet, stations: pd.DataFrame, choices: Choices, lang: str
+) -> WidgetContext:
+    """The page state for this data (the link's filters on a first run), and what the filter
+    widgets need."""
     today = dt.date.today()
-    first = str(data.stations["first_reported_date"].min())
+    first = str(stations["first_reported_date"].min())
     months = months_between(min(first, "2022-01"), today.strftime("%Y-%m"))
     before = session.load()
     state, rewrite = pagestate.take_pending(
@@ -716,23 +670,31 @@ def main() -> None:
     session.save(before, state, widgets=True, rewrite=rewrite or not before.started)
     st.title(t("title", lang))
     notices(state, len(data.orphans))
+    return WidgetContext(
+        lang, months, today, choices, country_names(stations), country_counts(stations)
+    )
+
+
+def main() -> None:
+    started = time.perf_counter()
+    prepare_assets()
+    lang = page_top()
+    filter_area = st.sidebar.container()
+    data, choices = data_in_use(lang)
+    if data.stations is None or choices is None:
+        st.title(t("title", lang))
+        return
+    if not st.get_option("server.enableStaticServing"):
+        st.error(t("static_off", lang))
+    widgets = widget_context(data, data.stations, choices, lang)
     # The map first: its frame starts loading before anything below it. The filter widgets
     # come once it has drawn its stations (`filters_part`); their values are already in the
     # session state, set from the link or by the reader.
-    widgets = WidgetContext(
-        lang,
-        months,
-        today,
-        choices,
-        country_names(data.stations),
-        country_counts(data.stations),
-    )
     main_area(data, widgets)
     with filter_area:
         # A sidebar widget's change runs the whole page (`session.whole_page`); the search box
         # reruns only the part under the title.
         filters_part(replace(widgets, on_change=session.whole_page))
-
     if os.environ.get("DASHBOARD_TIMINGS"):
         # Measured by benchmarks/sessions.py: one line per script run of a session.
         ms = (time.perf_counter() - started) * 1000

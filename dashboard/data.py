@@ -271,45 +271,9 @@ def _column_problems(
     if present.empty:
         return problems
     plines = lines[~empty]
-    kind = column.kind
-    if kind == "slug":
-        bad = ~present.str.fullmatch(SLUG_PATTERN)
-        problems += _bad(
-            bad, present, plines, name, "not an id of lowercase letters, digits, dashes"
-        )
-    elif kind == "enum":
-        bad = ~present.isin(column.allowed)
-        allowed = ", ".join(column.allowed)
-        problems += _bad(bad, present, plines, name, f"not one of: {allowed}")
-    elif kind == "country_code":
-        bad = ~present.isin(COUNTRY_CODES)
-        problems += _bad(bad, present, plines, name, "not an ISO 3166-1 alpha-2 country code")
-    elif kind == "date":
-        shape_ok = present.str.fullmatch(DATE_PATTERN)
-        problems += _bad(
-            ~shape_ok, present, plines, name, "not a date as YYYY-MM-DD, YYYY-MM or YYYY"
-        )
-        for value in present[shape_ok].unique():
-            reason = _date_problem(value, today)
-            if reason:
-                problems += _bad(present == value, present, plines, name, reason)
-    elif kind == "number":
-        shape_ok = present.str.fullmatch(_NUMBER.pattern)
-        problems += _bad(~shape_ok, present, plines, name, _number_reason)
-        numbers = pd.to_numeric(present[shape_ok], errors="coerce")
-        out = (numbers < column.minimum) | (numbers > column.maximum) | numbers.isna()
-        span = f"outside {column.minimum:g}..{column.maximum:g}"
-        problems += _bad(out, present[shape_ok], plines[shape_ok], name, span)
-    elif kind == "url":
-        bad = ~present.str.fullmatch(URL_PATTERN)
-        problems += _bad(bad, present, plines, name, _url_reason)
-    elif kind == "url_list":
-        bad = ~present.str.fullmatch(f"{URL_PATTERN}(?: {URL_PATTERN})*")
-        for line, value in zip(plines[bad].tolist(), present[bad].tolist(), strict=True):
-            for url in value.split(" "):
-                if not re.fullmatch(URL_PATTERN, url):
-                    why = _url_reason(url) if url else "URLs must be separated by one space"
-                    problems.append(Problem(int(line), name, url, why))
+    check = _KIND_CHECKS.get(column.kind)
+    if check is not None:
+        problems += check(column, present, plines, today)
     if column.max_length is not None:
         too_long = present.str.len() > column.max_length
         problems += _bad(
@@ -320,6 +284,85 @@ def _column_problems(
             lambda v: f"{len(v):,} characters, over the limit of {column.max_length}",
         )
     return problems
+
+
+def _slug_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    bad = ~present.str.fullmatch(SLUG_PATTERN)
+    why = "not an id of lowercase letters, digits, dashes"
+    return _bad(bad, present, plines, column.name, why)
+
+
+def _enum_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    bad = ~present.isin(column.allowed)
+    return _bad(bad, present, plines, column.name, f"not one of: {', '.join(column.allowed)}")
+
+
+def _country_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    bad = ~present.isin(COUNTRY_CODES)
+    return _bad(bad, present, plines, column.name, "not an ISO 3166-1 alpha-2 country code")
+
+
+def _date_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    name = column.name
+    shape_ok = present.str.fullmatch(DATE_PATTERN)
+    problems = _bad(~shape_ok, present, plines, name, "not a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    for value in present[shape_ok].unique():
+        reason = _date_problem(value, today)
+        if reason:
+            problems += _bad(present == value, present, plines, name, reason)
+    return problems
+
+
+def _number_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    name = column.name
+    shape_ok = present.str.fullmatch(_NUMBER.pattern)
+    problems = _bad(~shape_ok, present, plines, name, _number_reason)
+    numbers = pd.to_numeric(present[shape_ok], errors="coerce")
+    out = (numbers < column.minimum) | (numbers > column.maximum) | numbers.isna()
+    span = f"outside {column.minimum:g}..{column.maximum:g}"
+    return problems + _bad(out, present[shape_ok], plines[shape_ok], name, span)
+
+
+def _url_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    bad = ~present.str.fullmatch(URL_PATTERN)
+    return _bad(bad, present, plines, column.name, _url_reason)
+
+
+def _url_list_problems(
+    column: Column, present: pd.Series[str], plines: pd.Series[int], today: dt.date
+) -> list[Problem]:
+    problems = []
+    bad = ~present.str.fullmatch(f"{URL_PATTERN}(?: {URL_PATTERN})*")
+    for line, value in zip(plines[bad].tolist(), present[bad].tolist(), strict=True):
+        for url in value.split(" "):
+            if not re.fullmatch(URL_PATTERN, url):
+                why = _url_reason(url) if url else "URLs must be separated by one space"
+                problems.append(Problem(int(line), column.name, url, why))
+    return problems
+
+
+# Each kind of column's own checks (a kind not listed is free text: only its length is checked).
+_KIND_CHECKS = {
+    "slug": _slug_problems,
+    "enum": _enum_problems,
+    "country_code": _country_problems,
+    "date": _date_problems,
+    "number": _number_problems,
+    "url": _url_problems,
+    "url_list": _url_list_problems,
+}
 
 
 def _validate_table(

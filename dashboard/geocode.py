@@ -177,16 +177,7 @@ def _fill(
             row[col["country_code"]].strip(),
         )
         try:
-            try:
-                found = active(query)
-            except Offline as exc:
-                if fallback is None or active is fallback:
-                    raise
-                outcome.messages.append(
-                    f"{exc}; using the offline gazetteer instead (city-level coordinates)"
-                )
-                active = fallback
-                found = active(query)
+            found, active = _look_up(query, active, fallback, outcome)
         except GeocodeFailure as exc:
             if not partial:
                 raise
@@ -200,12 +191,32 @@ def _fill(
         row[lat], row[lon] = f"{found.latitude:.4f}", f"{found.longitude:.4f}"
         row[precision] = found.precision
         outcome.filled += 1
+    return _csv_text(header, rows), outcome
+
+
+def _look_up(
+    query: Query, active: Geocoder, fallback: Geocoder | None, outcome: Outcome
+) -> tuple[Location | None, Geocoder]:
+    """A row's place, and the geocoder to go on with: the offline fallback from the first time
+    the online one is offline (said once in `outcome`)."""
+    try:
+        return active(query), active
+    except Offline as exc:
+        if fallback is None or active is fallback:
+            raise
+        outcome.messages.append(
+            f"{exc}; using the offline gazetteer instead (city-level coordinates)"
+        )
+        return fallback(query), fallback
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     # CRLF (RFC 4180) so that a field holding a carriage return is quoted, not split.
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    return buffer.getvalue(), outcome
+    return buffer.getvalue()
 
 
 def geocode_file(

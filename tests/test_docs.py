@@ -96,3 +96,16 @@ def test_data_version_is_the_changelogs_newest_everywhere():
     assert newest.date == DATA_REVIEWED, "the newest changelog entry is the last review"
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     assert f"Version **{newest.version}**" in readme
+
+
+def test_no_function_of_the_package_is_over_fifty_lines():
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "dashboard").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > 50:
+                    long.append(f"{path.name}:{node.name} ({lines} lines)")
+    assert long == []
