@@ -231,6 +231,34 @@ MARKERS_JS = """() => {
 }"""
 
 
+# The renders the map's frame has finished: each message that gives it a run's arguments, counted
+# once its own handler and the work that handler queues (streamlit-folium's onRender awaits its
+# scripts, then evaluates the station layer) are done. A test that asserts something did NOT
+# happen after a run waits for that run's render here, instead of sleeping.
+RENDERS = """() => {
+  const w = document.querySelector('iframe[data-testid="stCustomComponentV1"]').contentWindow;
+  if (w.stRenders === undefined) {
+    w.stRenders = 0;
+    w.addEventListener('message', e => {
+      if (e.data && e.data.type === 'streamlit:render') {
+        w.setTimeout(() => { w.stRenders += 1; }, 0);
+      }
+    });
+  }
+  return w.stRenders;
+}"""
+
+
+def renders(page) -> int:
+    """How many runs' arguments the map's frame has rendered since this was first asked."""
+    return int(page.evaluate(RENDERS))
+
+
+def wait_render(page, seen: int, timeout: float = PATIENCE_MS) -> None:
+    """Wait until the map's frame has rendered a run after the `seen`-th."""
+    page.wait_for_function(f"() => ({RENDERS})() > {seen}", timeout=timeout)
+
+
 def map_document(page):
     """The map's frame (a Playwright Frame), to run script in or audit."""
     return page.locator(MAP_FRAME).element_handle().content_frame()

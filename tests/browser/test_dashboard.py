@@ -16,6 +16,7 @@ from tests.browser.harness import (
     MAP_FRAME,
     PATIENCE_MS,
     TILE_HOSTS,
+    map_document,
     open_table,
     showing,
     third_party,
@@ -152,9 +153,15 @@ def test_switching_tiles_off_stops_every_outside_request(session):
     wait_markers(page, len(DUTCH))
     session.requests.clear()
     frame = page.frame_locator(MAP_FRAME)
+    inner = map_document(page)
+    inner.evaluate(
+        "() => { window.stZooms = 0; map.on('zoomend', () => { window.stZooms += 1; }); }"
+    )
     frame.locator(".leaflet-control-zoom-in").click()
     frame.locator(".leaflet-control-zoom-out").click()
-    page.wait_for_timeout(1500)
+    # Leaflet asks for a zoom's tiles as the zoom ends (its tile images are in the page then).
+    inner.wait_for_function("() => window.stZooms >= 2", timeout=PATIENCE_MS)
+    assert frame.locator("img.leaflet-tile").count() == 0
     assert [u for u in session.requests if urlsplit(u).hostname in TILE_HOSTS] == []
     assert frame.locator(".leaflet-overlay-pane path, .leaflet-outlines-pane path").count() > 0
 

@@ -8,7 +8,15 @@ import pytest
 
 from dashboard.data import load_stations
 from dashboard.i18n import t
-from tests.browser.harness import MAP_FRAME, map_document, third_party, wait_idle, wait_markers
+from tests.browser.harness import (
+    MAP_FRAME,
+    map_document,
+    renders,
+    third_party,
+    wait_idle,
+    wait_markers,
+    wait_render,
+)
 from tests.conftest import FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
@@ -102,13 +110,15 @@ def test_country_layer_shades_the_countries_of_the_view_from_the_layer_control(s
     frame.locator(".st-legend", has_text="Strongest government response").wait_for()
     assert legend.count() == 0
     assert inner.evaluate(f"() => {LABELS}") == ["3"]  # 3 = closure, closure order, expulsion
-    # A new filter keeps the layer on and re-shades it for the new view.
+    # A new filter keeps the layer on and re-shades it for the new view (the paths and the
+    # legend are redrawn together, in the run's render).
+    seen = renders(page)
     page.get_by_label("Search name, city, address, summary").fill("Rotterdam")
     page.keyboard.press("Enter")
     wait_idle(page)
     wait_markers(page, 1)
+    wait_render(page, seen)
     inner.wait_for_function(f"() => {COUNTRY_PATHS} === 1")
-    page.wait_for_timeout(300)
     assert frame.locator(".st-legend", has_text="Strongest government response").count() == 1
 
 

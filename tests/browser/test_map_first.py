@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,9 +25,11 @@ from tests.browser.harness import (
     SETTLED_JS,
     TILE_HOSTS,
     map_document,
+    renders,
     third_party,
     wait_idle,
     wait_markers,
+    wait_render,
 )
 from tests.conftest import FIXTURE_RESPONSES, FIXTURE_STATIONS
 
@@ -175,10 +178,11 @@ def test_as_of_heading_and_month_steps_keep_the_frame(session):
     reported = len(history.as_of(STATIONS, RESPONSES, dt.date(2022, 10, 1)))
     page.get_by_text(f"As of 1 October 2022: {reported} stations reported so far").wait_for()
     before = map_state(page)
+    seen = renders(page)
     page.get_by_role("button", name="1 month →").click()
     page.get_by_text("As of 1 November 2022:").wait_for()
     wait_idle(page)
-    page.wait_for_timeout(800)  # a re-fit would have moved the map by now
+    wait_render(page, seen)  # the new day's map, with the frame the page handed it
     after = page.evaluate(MAP_STATE)
     assert after["zoom"] == before["zoom"]
     # Within two screen pixels (a resize of the frame may nudge Leaflet's centre that much).
@@ -371,11 +375,13 @@ def test_a_search_that_moves_the_map_draws_its_stations_once_at_the_new_view(ses
     before = map_state(page)
     outlines_before = page.evaluate(OUTLINES)
     page.evaluate(WATCH_DRAWS)
+    seen = renders(page)
     page.get_by_label("Search name, city, address, summary").fill("Barcelona")
     page.keyboard.press("Enter")
     wait_markers(page, 1)
     wait_idle(page)
-    page.wait_for_timeout(500)  # a second move would have come by now
+    wait_render(page, seen)  # the search's run rendered: any second move came with it
+    page.wait_for_function(f"() => ({OUTLINES})().count > 0", timeout=PATIENCE_MS)
     after = map_state(page)
     seen = page.evaluate(DRAWS)
     assert after["zoom"] > before["zoom"] + 3  # the map went to Barcelona
@@ -401,12 +407,13 @@ def test_a_readers_own_move_keeps_the_stations_as_they_are(session):
     wait_markers(page, int((STATIONS["country_code"] == "NL").sum()))
     before = map_state(page)
     page.evaluate(WATCH_DRAWS)
+    seen = renders(page)
     page.frame_locator(MAP_FRAME).get_by_role("button", name="Zoom out").click()
     page.wait_for_function(
         "() => new URL(location.href).searchParams.has('map')", timeout=PATIENCE_MS
     )
     wait_idle(page)
-    page.wait_for_timeout(500)
+    wait_render(page, seen)  # the run the move caused has reached the map
     assert map_state(page)["zoom"] == before["zoom"] - 1
     assert page.evaluate(DRAWS)["draws"] == []
 
@@ -638,4 +645,23 @@ def test_a_search_that_reaches_the_app_with_the_maps_first_report_is_shown(brows
         reruns.send_all()
         # One fixture line names Rotterdam. In Chinese the count line reads "of N, shown M".
         page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 1 个").wait_for(timeout=PATIENCE_MS)
+        expect(page.locator(SIDEBAR_FILTER).first).to_be_visible()
+
+
+def test_a_download_clicked_as_the_maps_first_report_runs_gives_its_file_at_once(browser, app):
+    # The map's first report reruns the filters' and the map's parts. A download clicked while
+    # that run goes on must give its file on the first click (it was cancelled when the run
+    # replaced the download buttons, and the tests clicked up to three times).
+    with page_with_held_reruns(browser, app) as (page, reruns, release_map):
+        button = page.get_by_role("button", name=re.compile(r"^Download CSV"))
+        button.wait_for()
+        reruns.hold = True
+        release_map(page)
+        reruns.wait_held(page, 1)  # the map's first report, held back
+        with page.expect_download(timeout=PATIENCE_MS) as info:
+            reruns.send_all()  # it reaches the app, and the click follows at once
+            button.click()
+        assert info.value.failure() is None
+        text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+        assert text.count("\n") == len(STATIONS) + 1
         expect(page.locator(SIDEBAR_FILTER).first).to_be_visible()
