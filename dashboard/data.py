@@ -30,7 +30,7 @@ from dashboard.schema import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATA_REVIEWED = "2026-11-30"  # keep in step with "Last reviewed" in data/README.md (tested)
+DATA_REVIEWED = "2026-12-06"  # keep in step with "Last reviewed" in data/README.md (tested)
 STATIONS_PATH = DATA_DIR / STATIONS.path
 RESPONSES_PATH = DATA_DIR / RESPONSES.path
 
