@@ -35,6 +35,7 @@ from dashboard import (
     session,
     sources,
     texts,
+    versions,
 )
 from dashboard.data import DATA_REVIEWED, RESPONSES_PATH, STATIONS_PATH, Rejection
 from dashboard.filters import (
@@ -337,7 +338,7 @@ def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
     filters = state.filters
     assert data.stations is not None  # main() stops before this part when it is None
     place = look_up_place(filters.near, data.stations, state.lang)
-    tables = Data(data.stations, data.responses, data.version)
+    tables = Data(data.stations, data.responses, data.version, data.releases)
     view = make_view(tables, filters, state.display, ctx.today, place)
     # The map is sent before the line above it, which is drawn into its place afterwards: the
     # page handles every element sent before the map on the thread the map's frame draws on,
@@ -433,7 +434,7 @@ def station_picker(view: View) -> None:
 
 def station_tab(view: View, record: StationRecord | None) -> None:
     if record:
-        show_station(record, view.responses, view.lang)
+        show_station(record, view)
     else:
         st.caption(t("no_station_yet", view.lang))
 
@@ -498,10 +499,14 @@ def coverage_line(view: View) -> None:
     st.markdown(texts.coverage_line(panels.coverage(view.all_stations), view.lang))
 
 
-def show_station(record: StationRecord, responses: pd.DataFrame, lang: str) -> None:
+def show_station(record: StationRecord, view: View) -> None:
+    lang, responses = view.lang, view.responses
     heading, blocks = texts.station_markdown(record, responses, lang)
     st.markdown(heading)
     st.button(t("clear_station", lang), on_click=session.update, args=(pagestate.select, None))
+    changed = versions.last_changed(str(record["station_id"]), view.releases)
+    age, stale = texts.age_line(record, changed, view.today, lang)
+    (st.warning if stale else st.caption)(age)
     for block in blocks:
         st.markdown(block)
     timeline = panels.responses_for_station(responses, record)

@@ -168,6 +168,15 @@ _UI: dict[str, tuple[str, str]] = {
         "截至 {day}：已报道 {count} 个服务站",
     ),
     "data_reviewed": ("data last reviewed {day}", "数据最近核查于 {day}"),
+    "record_changed": (
+        "Record last changed in data version {version} ({day}).",
+        "此条记录最近一次修改于数据版本 {version}（{day}）。",
+    ),
+    "record_checked": ("Sources last checked {day}.", "来源最近核对于 {day}。"),
+    "record_stale": (
+        "Not re-checked for more than a year: its sources may have changed since.",
+        "超过一年未重新核对：其来源此后可能已有变化。",
+    ),
     "reports_marks": (
         "Safeguard Defenders' reports: see the map as of the day each was published.",
         "保护卫士的报告：查看每份报告发布当天的地图。",

@@ -22,7 +22,7 @@ from dashboard.data import (
     split_orphans,
 )
 from dashboard.schema import RESPONSES
-from dashboard.versions import version_beside
+from dashboard.versions import Release, releases_beside, version_beside
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # keep in step with server.maxUploadSize (MB)
 
@@ -69,6 +69,8 @@ class DataSet:
     # The data's version (versions.version_beside), when both files come from one folder that
     # states it; None for uploads and mixed folders, whose version nobody stated.
     version: str | None = None
+    # Its changelog's entries (newest first), from the same folder, when the version is stated.
+    releases: tuple[Release, ...] = ()
 
 
 def empty_responses() -> pd.DataFrame:
@@ -134,17 +136,26 @@ def resolve(
     responses, responses_origin = _uploaded(
         load_responses, responses_upload, responses, responses_origin, problems
     )
-    version = None
+    version: str | None = None
+    entries: tuple[Release, ...] = ()
     folder = _folder(stations_origin)
     if folder is not None and folder == _folder(responses_origin):
         version = version_beside(folder / STATIONS_PATH.name)
+        entries = releases_beside(folder / STATIONS_PATH.name) if version else ()
     if responses is None:
         responses, responses_origin = empty_responses(), NO_ORIGIN
     orphans = empty_responses()
     if stations is not None:
         responses, orphans = split_orphans(responses, stations)
     return DataSet(
-        stations, responses, orphans, stations_origin, responses_origin, tuple(problems), version
+        stations,
+        responses,
+        orphans,
+        stations_origin,
+        responses_origin,
+        tuple(problems),
+        version,
+        entries,
     )
 
 

@@ -32,6 +32,7 @@ from dashboard.panels import (
 from dashboard.places import Place
 from dashboard.schema import STATUS_DEFINITIONS, StationRecord
 from dashboard.sources import Origin
+from dashboard.versions import Release
 
 # A rejected file's problems shown on the page; the rest are in a download.
 MAX_PROBLEM_LINES = 1000
@@ -212,3 +213,23 @@ def cite_text(
     base = (page_url or "").split("?", 1)[0]
     link = f"{base}?{query}" if base and query else base or None
     return export.citation(query, version, reviewed, commit, now, link)
+
+
+def age_line(
+    record: StationRecord, changed: Release | None, today: dt.date, lang: str
+) -> tuple[str, bool]:
+    """When the station's record last changed (its newest changelog entry, when the data has
+    a changelog) and when its sources were last read; True when that was over a year ago."""
+    words = []
+    if changed is not None:
+        day = long_date(dt.date.fromisoformat(changed.date), lang)
+        words.append(t("record_changed", lang, version=changed.version, day=day))
+    checked = str(record.get("last_checked") or "")
+    stale = False
+    if checked:
+        checked_day = dt.date.fromisoformat(checked[:10])
+        words.append(t("record_checked", lang, day=long_date(checked_day, lang)))
+        stale = (today - checked_day).days > 365
+        if stale:
+            words.append(t("record_stale", lang))
+    return md_text(" ".join(words)), stale

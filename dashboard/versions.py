@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def releases(text: str) -> list[Release]:
     return out
 
 
+def last_changed(row_id: str, entries: Sequence[Release]) -> Release | None:
+    """The newest version whose entry names the row (added or changed); else the oldest
+    version (the first build), or None without any version."""
+    for entry in entries:
+        if row_id in set(ROW_ID.findall(entry.text)):
+            return entry
+    return entries[-1] if entries else None
+
+
 def latest(path: Path = CHANGELOG_PATH) -> Release:
     """The newest entry of the changelog at `path`."""
     found = releases(path.read_text(encoding="utf-8"))
@@ -60,3 +70,12 @@ def version_beside(stations_path: Path) -> str | None:
         return None
     version = package.get("version") if isinstance(package, dict) else None
     return version if isinstance(version, str) and len(version) <= 40 else None
+
+
+def releases_beside(stations_path: Path) -> tuple[Release, ...]:
+    """The entries of the CHANGELOG.md in the stations file's folder (none when it has none)."""
+    try:
+        text = (Path(stations_path).parent / "CHANGELOG.md").read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    return tuple(releases(text))

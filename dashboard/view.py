@@ -13,6 +13,7 @@ from dashboard import history, maps, panels, places
 from dashboard.filters import Filters, apply_filters
 from dashboard.schema import StationRecord
 from dashboard.urlstate import Display, MapFrame
+from dashboard.versions import Release
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class View:
     version: str | None  # the data's version, if its files state one (versions.py)
     # With a place and nothing in range: the nearest station of the filtered rows, and its km.
     nearest: tuple[StationRecord, float] | None = None
+    releases: tuple[Release, ...] = ()  # the data's changelog entries, newest first
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -49,6 +51,7 @@ class Data:
     stations: pd.DataFrame
     responses: pd.DataFrame
     version: str | None
+    releases: tuple[Release, ...] = ()
 
 
 def make_view(
@@ -85,6 +88,7 @@ def make_view(
         unframed,
         data.version,
         closest,
+        data.releases,
     )
 
 

@@ -329,3 +329,26 @@ def test_hostile_text_in_the_lines_above_the_map_and_in_about_stays_text(payload
     ]
     for markdown in lines:
         assert_shown_as_text(markdown, payload)
+
+
+@pytest.mark.parametrize(
+    ("checked", "stale"),
+    [("2026-12-01", False), ("2025-12-06", False), ("2025-12-05", True)],
+)
+def test_a_stations_age_says_when_it_changed_and_was_checked_and_marks_a_stale_row(checked, stale):
+    from dashboard.versions import Release
+
+    record = station(last_checked=checked)
+    line, old = texts.age_line(
+        record, Release("1.2.0", "2026-12-06", ""), dt.date(2026, 12, 6), "en"
+    )
+    assert "data version 1\\.2\\.0 \\(6 December 2026\\)" in line
+    assert "last checked" in line
+    assert old is stale
+    assert ("more than a year" in line) is stale
+
+
+def test_a_station_of_unversioned_data_gives_only_its_check_day_in_chinese():
+    line, old = texts.age_line(station(last_checked="2026-11-30"), None, dt.date(2026, 12, 6), "zh")
+    assert line.startswith("来源最近核对于 2026年11月30日")
+    assert not old

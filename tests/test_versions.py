@@ -73,3 +73,45 @@ def test_files_without_a_datapackage_have_no_version(tmp_path):
     assert version_beside(tmp_path / "stations.csv") is None
     (tmp_path / "datapackage.json").write_text("{not json", encoding="utf-8")
     assert version_beside(tmp_path / "stations.csv") is None
+
+
+HISTORY = """# Changelog
+
+## 1.2.0 (2026-12-06)
+
+### Changed
+
+- `nl-rotterdam-1`: summary.
+
+## 1.1.0 (2026-11-30)
+
+### Added
+
+- `nl-r06`, `ie-dublin-2`.
+
+## 1.0.0 (2026-11-27)
+
+First build.
+"""
+
+
+@pytest.mark.parametrize(
+    ("row", "version"),
+    [
+        ("nl-rotterdam-1", "1.2.0"),  # changed in the newest version
+        ("ie-dublin-2", "1.1.0"),  # added in 1.1.0, unchanged since
+        ("fr-paris-1", "1.0.0"),  # never named: as built first
+    ],
+)
+def test_a_rows_last_change_is_its_newest_changelog_entry(row, version):
+    from dashboard.versions import last_changed, releases
+
+    found = last_changed(row, releases(HISTORY))
+    assert found is not None
+    assert found.version == version
+
+
+def test_a_row_of_data_without_a_changelog_has_no_last_change():
+    from dashboard.versions import last_changed
+
+    assert last_changed("nl-rotterdam-1", ()) is None
