@@ -157,9 +157,11 @@ def test_switching_tiles_off_stops_every_outside_request(session):
     inner.evaluate(
         "() => { window.stZooms = 0; map.on('zoomend', () => { window.stZooms += 1; }); }"
     )
+    # Leaflet asks for a zoom's tiles as the zoom ends (its tile images are in the page then);
+    # a click during a zoom's animation is not a second zoom, so each zoom is waited for.
     frame.locator(".leaflet-control-zoom-in").click()
+    inner.wait_for_function("() => window.stZooms >= 1", timeout=PATIENCE_MS)
     frame.locator(".leaflet-control-zoom-out").click()
-    # Leaflet asks for a zoom's tiles as the zoom ends (its tile images are in the page then).
     inner.wait_for_function("() => window.stZooms >= 2", timeout=PATIENCE_MS)
     assert frame.locator("img.leaflet-tile").count() == 0
     assert [u for u in session.requests if urlsplit(u).hostname in TILE_HOSTS] == []
