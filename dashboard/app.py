@@ -24,6 +24,7 @@ from streamlit_folium import st_folium
 
 from dashboard import (
     assets,
+    changes,
     charts,
     compat,
     export,
@@ -44,6 +45,7 @@ from dashboard.filters import (
     Choices,
     DayFilter,
     Filters,
+    SinceFilter,
     WidgetContext,
     choices_from,
     country_counts,
@@ -161,6 +163,20 @@ def chart_spec(frame: pd.DataFrame, kind: str, lang: str) -> dict:
     return charts.SPECS[kind](frame, lang)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def marked_changes(
+    stations: pd.DataFrame,
+    responses: pd.DataFrame,
+    since: str,
+    version: str | None,
+    _entries: tuple[versions.Release, ...],
+) -> list[changes.Change]:
+    """What changed since the day in the whole data, once per data and day (each station's
+    history is derived for it: about a second on the bundled data). `_entries` follows
+    `version`, which is hashed instead."""
+    return changes.marked_since(stations, responses, dt.date.fromisoformat(since), _entries)
+
+
 def file_stamp(*paths: Path) -> tuple:
     return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
 
@@ -214,6 +230,9 @@ def count_and_search(view: View, ctx: WidgetContext) -> None:
     SEARCH.draw(search_col, replace(ctx, on_change=session.keep))
     if view.place:
         place_line(view)
+    if view.filters.since:
+        since = dt.date.fromisoformat(view.filters.since)
+        st.caption(texts.since_line(len(view.changes), since, lang))
 
 
 def place_line(view: View) -> None:
@@ -253,9 +272,26 @@ def sidebar_filters(ctx: WidgetContext) -> None:
     st.header(t("filters", ctx.lang))
     for kind in SIDEBAR_FILTERS:
         kind.draw(st, ctx)
-        if isinstance(kind, DayFilter):
+        if isinstance(kind, SinceFilter):
+            since_shortcut(ctx)
+        elif isinstance(kind, DayFilter):
             as_of_steps(ctx.lang, ctx.today)
     st.button(t("reset", ctx.lang), on_click=session.whole_page, args=(pagestate.reset,))
+
+
+def since_shortcut(ctx: WidgetContext) -> None:
+    """Under the since field: a button for "since the previous data version"."""
+    if ctx.previous is None:
+        return
+    version, released = ctx.previous
+    day = dt.date.fromisoformat(released)
+    st.button(
+        t("since_version", ctx.lang, version=version, day=long_date(day, ctx.lang)),
+        on_click=session.whole_page,
+        args=(pagestate.set_since, day),
+        help=t("since_version_help", ctx.lang, version=version),
+        width="stretch",
+    )
 
 
 def as_of_steps(lang: str, today: dt.date) -> None:
@@ -339,7 +375,12 @@ def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
     assert data.stations is not None  # main() stops before this part when it is None
     place = look_up_place(filters.near, data.stations, state.lang)
     tables = Data(data.stations, data.responses, data.version, data.releases)
-    view = make_view(tables, filters, state.display, ctx.today, place)
+    marked = (
+        marked_changes(data.stations, data.responses, filters.since, data.version, data.releases)
+        if filters.since
+        else []
+    )
+    view = make_view(tables, filters, state.display, ctx.today, place, marked)
     # The map is sent before the line above it, which is drawn into its place afterwards: the
     # page handles every element sent before the map on the thread the map's frame draws on,
     # so each one delays the stations (a search: 0.79x-0.86x the floor's time against
@@ -388,6 +429,7 @@ def station_map(view: View, record: StationRecord | None, state: PageState) -> N
             # Without an as-of day the view's rows are the shared table's, unchanged.
             base=None if view.day else view.all_stations,
             place=mark,
+            changed=[c.station_id for c in view.changes if c.station_id],
         ),
         center=(frame.latitude, frame.longitude),
         zoom=frame.zoom,
@@ -463,6 +505,14 @@ def charts_tab(view: View, record: StationRecord | None) -> None:
     st.vega_lite_chart(chart_spec(per_year, "per_year", view.lang), width="stretch")
 
 
+def changes_tab(view: View, record: StationRecord | None) -> None:
+    if not view.filters.since:
+        st.caption(t("changes_pick", view.lang))
+        return
+    since = dt.date.fromisoformat(view.filters.since)
+    st.markdown(texts.changes_markdown(view.changes, since, view.lang))
+
+
 @dataclass(frozen=True)
 class Tab:
     """A tab beside the map: its label (a message key) and what it shows."""
@@ -478,13 +528,16 @@ TABS = (
     Tab("tab_responses", responses_tab),
     Tab("tab_country", country_tab),
     Tab("tab_charts", charts_tab),
+    Tab("tab_changes", changes_tab),
 )
-SELECTED_TAB, DEFAULT_TAB = "tab_station", "tab_overview"
+# A selected station opens its tab; else a `since` day opens the changes, else the overview.
+SELECTED_TAB, CHANGES_TAB, DEFAULT_TAB = "tab_station", "tab_changes", "tab_overview"
 
 
 def side_panels(view: View, record: StationRecord | None) -> None:
     """Tabs beside the map; only the open one is built."""
-    wanted = t(SELECTED_TAB if record else DEFAULT_TAB, view.lang)
+    opening = SELECTED_TAB if record else CHANGES_TAB if view.filters.since else DEFAULT_TAB
+    wanted = t(opening, view.lang)
     session.open_tab(wanted)
     containers = st.tabs(
         [t(tab.label, view.lang) for tab in TABS], key=Keys.PANEL, on_change="rerun", default=wanted
@@ -675,8 +728,16 @@ def widget_context(
     session.save(before, state, widgets=True, rewrite=rewrite or not before.started)
     st.title(t("title", lang))
     notices(state, len(data.orphans))
+    entries = data.releases
+    previous = (entries[1].version, entries[1].date) if len(entries) > 1 else None
     return WidgetContext(
-        lang, months, today, choices, country_names(stations), country_counts(stations)
+        lang,
+        months,
+        today,
+        choices,
+        country_names(stations),
+        country_counts(stations),
+        previous=previous,
     )
 
 

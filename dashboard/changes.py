@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
@@ -30,7 +31,7 @@ from dashboard.history import status_history
 from dashboard.i18n import DEFAULT_LANGUAGE, response_label
 from dashboard.panels import sources_of
 from dashboard.schema import STATUS_DEFINITIONS, StationRecord, record_of
-from dashboard.versions import releases
+from dashboard.versions import Release, releases
 
 ChangeKind = Literal["reported", "status", "response"]
 # Among changes of the same day, the order they happened: a report, a response, the status it
@@ -53,6 +54,9 @@ class Change:
     key: str
     response_type: str | None = None  # the response's type, for kind "response"
     status: str | None = None  # the new status, for kind "status"
+    recorded: str | None = None  # the data version that added or corrected its row, if marked so
+    # What it is about, in the data's own words: the station's name, or "country: actor".
+    subject: str = ""
 
     @property
     def first_day(self) -> dt.date:
@@ -87,6 +91,7 @@ def _reported(record: StationRecord) -> Change:
         summary=f"First reported by {who}. {record['summary']}",
         source_url=sources[0] if sources else "",
         key=f"reported:{record['station_id']}",
+        subject=str(record["name"]),
     )
 
 
@@ -113,6 +118,7 @@ def _status_changes(record: StationRecord, responses: pd.DataFrame) -> list[Chan
                 source_url=step["source"],
                 key=f"status:{sid}:{step['date']}:{status}",
                 status=status,
+                subject=str(record["name"]),
             )
         )
     return out
@@ -132,6 +138,7 @@ def _response(row: pd.Series, names: dict[str, str]) -> Change:
         source_url=_optional(row["source_url"]) or "",
         key=f"response:{row['response_id']}",
         response_type=kind,
+        subject=f"{names.get(code, code)}: {row['actor']}",
     )
 
 
@@ -168,3 +175,38 @@ def since_previous_version(changelog_text: str) -> dt.date | None:
     fewer than two versions."""
     found = releases(changelog_text)
     return dt.date.fromisoformat(found[1].date) if len(found) > 1 else None
+
+
+def recorded_since(
+    every: Sequence[Change], since: dt.date, entries: Sequence[Release]
+) -> list[Change]:
+    """Of `every` change, those of the rows the changelog added or corrected in versions
+    released after `since` (a station by its first report, a response as itself), each with
+    its version."""
+    version_of: dict[str, str] = {}
+    for entry in reversed(entries):  # oldest first: the newest version that names a row wins
+        if dt.date.fromisoformat(entry.date) > since:
+            for row_id in entry.ids("Added") | entry.ids("Changed"):
+                version_of[row_id] = entry.version
+    return [
+        replace(change, recorded=version_of[row_id])
+        for change in every
+        for row_id in [change.response_id or change.station_id or ""]
+        if row_id in version_of and change.kind != "status"
+    ]
+
+
+def marked_since(
+    stations: pd.DataFrame,
+    responses: pd.DataFrame,
+    since: dt.date,
+    entries: Sequence[Release] = (),
+) -> list[Change]:
+    """What the explorer marks for "what changed since": the changes dated after `since`, and
+    the rows recorded in versions released after it (a row both dated and recorded after it is
+    listed once, with its version), newest first."""
+    every = changes_since(stations, responses, None)
+    found = {c.key: c for c in every if is_since(c.date, since)}
+    for change in recorded_since(every, since, entries):
+        found[change.key] = change
+    return newest_first(list(found.values()))

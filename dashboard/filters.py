@@ -60,6 +60,7 @@ class Filters:
     date_to: str | None = None
     station: str | None = None
     as_of: str | None = None
+    since: str | None = None
     near: str | None = None
     km: float | None = None
 
@@ -103,6 +104,8 @@ class WidgetContext:
     country_names: Mapping[str, str]  # country code: the data's name of the country
     counts: Mapping[str, int]  # stations per country code
     on_change: Callable[[], object] | None = None
+    # The data version before the newest, and its release day (the "since" shortcut).
+    previous: tuple[str, str] | None = None
 
 
 def period(value: str) -> tuple[dt.date, dt.date]:
@@ -502,6 +505,23 @@ class DayFilter(_OneField):
 
 
 @dataclass(frozen=True)
+class SinceFilter(DayFilter):
+    """A day after which changes are marked on the map and listed (`changes` selects them): it
+    marks, it does not filter, so it is no part of an export's file name."""
+
+    def read(self, raw: Raw, choices: Choices, today: dt.date) -> tuple[Any, list[Msg]]:
+        value = last_value(raw).strip()
+        valid = bool(_DAY.fullmatch(value) and _valid_date(value))
+        if not (valid and EARLIEST_AS_OF <= dt.date.fromisoformat(value) <= today):
+            low = EARLIEST_AS_OF.isoformat()
+            return None, [msg("bad_since", value=show_value(value), low=low)]
+        return value, []
+
+    def file_parts(self, filters: Filters) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
 class PlaceFilter(FilterKind):
     """Stations within a distance of a place (`places` applies it, once the place is found)."""
 
@@ -701,6 +721,17 @@ FILTERS: tuple[FilterKind, ...] = (
             "then; the map keeps its frame as the day changes",
         ),
         "asof",
+    ),
+    SinceFilter(
+        "since",
+        Param(
+            "since",
+            "since=2025-01-01",
+            "mark what changed after that day: stations first reported, statuses changed and "
+            "responses dated after it, and rows the changelog added or corrected in versions "
+            "released after it (listed in the Changes tab; nothing is filtered out)",
+        ),
+        "since",
     ),
     PlaceFilter(
         Param(

@@ -55,6 +55,43 @@ _UI: dict[str, tuple[str, str]] = {
         "按当天的情况显示地图、统计、面板和表格：只含当天之前已被报道的服务站，"
         "状态为其推导历史在当天的状态。",
     ),
+    "since": ("Mark what changed since", "标出此日期之后的变化"),
+    "since_help": (
+        "Mark on the map and list in the Changes tab the stations first reported, the statuses "
+        "changed and the government responses dated after that day, and the rows the data's "
+        "changelog added or corrected in versions released after it.",
+        "在地图上标出并在“变化”标签页中列出：该日期之后首次报道的服务站、状态变化和政府回应，"
+        "以及此后发布的数据版本中新增或更正的记录。",
+    ),
+    "since_version": (
+        "Since data version {version} ({day})",
+        "自数据版本 {version}（{day}）以来",
+    ),
+    "since_version_help": (
+        "Mark what changed after data version {version} was released.",
+        "标出数据版本 {version} 发布之后的变化。",
+    ),
+    "tab_changes": ("Changes", "变化"),
+    "changes_pick": (
+        "Choose a day under 'Mark what changed since' (or the button for the previous data "
+        "version): what changed after it is marked on the map and listed here.",
+        "在“标出此日期之后的变化”中选择日期（或点击上一数据版本按钮）：之后的变化会在地图上标出并在此列出。",
+    ),
+    "changes_none": (
+        "Nothing in this view changed after {day}.",
+        "此视图中 {day} 之后没有变化。",
+    ),
+    "since_line": (
+        "{count} changes after {day} in this view: dashed purple rings on the map, listed in "
+        "the Changes tab.",
+        "此视图中 {day} 之后有 {count} 项变化：地图上以紫色虚线圈标出，并列于“变化”标签页。",
+    ),
+    "change_reported": ("first reported", "首次报道"),
+    "change_status": ("status now {status}", "状态变为 {status}"),
+    "change_recorded": (
+        "row added or corrected in data version {version}",
+        "该记录于数据版本 {version} 新增或更正",
+    ),
     "month_back": ("← 1 month", "← 1 个月"),
     "month_forward": ("1 month →", "1 个月 →"),
     "month_back_help": (
@@ -386,6 +423,10 @@ _UI: dict[str, tuple[str, str]] = {
     "asof_range": (
         "Date asof={value} is not between {low} and today ({high}); ignored.",
         "日期 asof={value} 不在 {low} 与今天（{high}）之间，已忽略。",
+    ),
+    "bad_since": (
+        "Date since={value} is not YYYY-MM-DD between {low} and today; ignored.",
+        "日期 since={value} 不是介于 {low} 与今天之间的 YYYY-MM-DD 格式，已忽略。",
     ),
     "dates_swapped": (
         "The link's from-date came after its to-date; the range {low} to {high} is shown.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -405,6 +405,23 @@ stHighlight({{ this._parent.get_name() }}, {{ this.location|tojson }});
         self.location = [float(latitude), float(longitude)]
 
 
+class _Changed(MacroElement):
+    """Dashed rings on the stations that changed since the `since` day (`changes`)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+stChanged({{ this._parent.get_name() }}, {{ this.locations|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, locations: Sequence[tuple[float, float]]) -> None:
+        super().__init__()
+        self._name = "Changed"
+        self.locations = [[float(lat), float(lon)] for lat, lon in locations]
+
+
 def build_base_map(
     tiles: bool = True, frame: MapFrame | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> folium.Map:
@@ -490,10 +507,11 @@ def build_station_layer(
     lang: str = DEFAULT_LANGUAGE,
     base: pd.DataFrame | None = None,
     place: PlaceMark | None = None,
+    changed: Sequence[str] = (),
 ) -> folium.FeatureGroup:
     """The stations (and the selected one's ring) as one feature group for `st_folium`, with the
-    figures per country that the country layers shade (responses: those of this view), and the
-    place of a distance filter with its circle."""
+    figures per country that the country layers shade (responses: those of this view), the
+    place of a distance filter with its circle, and a dashed ring on each `changed` station."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
     group.add_child(_ViewFirst())
     if place is not None:
@@ -501,6 +519,9 @@ def build_station_layer(
     group.add_child(StationLayer(stations, lang, base))
     counts, tiers = country_layers(stations, responses if responses is not None else _NO_RESPONSES)
     group.add_child(_CountryData(counts, tiers))
+    if changed:
+        rows = stations.loc[stations["station_id"].isin(set(changed))]
+        group.add_child(_Changed(list(zip(rows["latitude"], rows["longitude"], strict=True))))
     if selected is not None:
         row = stations.loc[stations["station_id"] == selected]
         if not row.empty:

@@ -68,7 +68,8 @@ class PageState:
     pending: bool = False  # a button under the title set a sidebar field (see `take_pending`)
     shown: Filters | None = None  # the filters of the view on the page
     upload_round: int = 0  # a new round gives the file choosers new, empty widgets
-    panel_for: tuple[str | None, str] | None = None  # the selection and language of the tabs
+    # The selection, language and `since` day the tabs were last opened for.
+    panel_for: tuple[str | None, str, str | None] | None = None
     known_ids: frozenset[str] = frozenset()
     table_ids: tuple[str, ...] = ()  # the table's rows' station ids, in order
 
@@ -158,6 +159,12 @@ def take_pending(state: PageState) -> tuple[PageState, bool]:
 def set_as_of(state: PageState, day: dt.date | None) -> PageState:
     as_of = day.isoformat() if day else None
     return replace(state, filters=replace(state.filters, as_of=as_of))
+
+
+def set_since(state: PageState, day: dt.date | None) -> PageState:
+    """Mark what changed after `day` (None: mark nothing)."""
+    since = day.isoformat() if day else None
+    return replace(state, filters=replace(state.filters, since=since))
 
 
 def step_as_of(state: PageState, months: int, today: dt.date) -> PageState:
@@ -317,10 +324,10 @@ def base_map(state: PageState, frame: MapFrame) -> tuple[PageState, Built]:
 
 
 def open_tab(state: PageState, wanted: str) -> tuple[PageState, str | None]:
-    """The tab to open beside the map: `wanted` when the selection or the language changed
-    since the tabs were last drawn (the station's own tab for a new selection), else None
-    (the reader's own choice stays)."""
-    now = (state.filters.station, state.lang)
+    """The tab to open beside the map: `wanted` when the selection, the language or the
+    `since` day changed since the tabs were last drawn (the station's own tab for a new
+    selection, the changes for a new day), else None (the reader's own choice stays)."""
+    now = (state.filters.station, state.lang, state.filters.since)
     if state.panel_for == now:
         return state, None
     return replace(state, panel_for=now), wanted

@@ -9,12 +9,13 @@ plain text: `origin_text` (escaped where a message takes it in) and `cite_text` 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard import export, history
+from dashboard.changes import Change
 from dashboard.data import Rejection
 from dashboard.filters import showing_text
 from dashboard.i18n import long_date, response_label, status_label, t
@@ -233,3 +234,31 @@ def age_line(
         if stale:
             words.append(t("record_stale", lang))
     return md_text(" ".join(words)), stale
+
+
+def since_line(count: int, since: dt.date, lang: str) -> str:
+    """The line above the map with a `since` day: how many changes it marks, and how."""
+    return md_text(t("since_line", lang, count=count, day=long_date(since, lang)))
+
+
+def changes_markdown(changes: Sequence[Change], since: dt.date, lang: str) -> str:
+    """What changed after `since`, newest first, one dated line each with its source."""
+    if not changes:
+        return md_text(t("changes_none", lang, day=long_date(since, lang)))
+    return "\n".join(_change_line(change, lang) for change in changes)
+
+
+def _change_line(change: Change, lang: str) -> str:
+    if change.kind == "reported":
+        what = t("change_reported", lang)
+    elif change.kind == "status":
+        what = t("change_status", lang, status=status_label(change.status or "", lang))
+    else:
+        what = response_label(change.response_type or "", lang)
+    subject = change.subject or change.title
+    line = f"- **{md_text(change.date)}** · {md_text(what)} · {md_text(subject)}"
+    if change.recorded:
+        line += f" ({md_text(t('change_recorded', lang, version=change.recorded))})"
+    if change.source_url:
+        line += f" ({md_source(change.source_url, lang)})"
+    return line

@@ -4,12 +4,14 @@ looked-up place. The same rows are shown, mapped and downloaded."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
 from dashboard import history, maps, panels, places
+from dashboard.changes import Change
 from dashboard.filters import Filters, apply_filters
 from dashboard.schema import StationRecord
 from dashboard.urlstate import Display, MapFrame
@@ -34,6 +36,8 @@ class View:
     # With a place and nothing in range: the nearest station of the filtered rows, and its km.
     nearest: tuple[StationRecord, float] | None = None
     releases: tuple[Release, ...] = ()  # the data's changelog entries, newest first
+    # With a `since` day: what changed since then among the view's stations and countries.
+    changes: tuple[Change, ...] = ()
 
     @cached_property
     def view_responses(self) -> pd.DataFrame:
@@ -60,8 +64,10 @@ def make_view(
     display: Display,
     today: dt.date,
     place: places.Place | None = None,
+    marked: Sequence[Change] = (),
 ) -> View:
-    """Apply the filters (the place of `near`, if it was found, is `place`)."""
+    """Apply the filters (the place of `near`, if it was found, is `place`; `marked`: what
+    changed since the `since` day, in the whole data, of which the view keeps its own)."""
     stations, responses = data.stations, data.responses
     day = dt.date.fromisoformat(filters.as_of) if filters.as_of else None
     km = float(filters.km or places.DEFAULT_KM)
@@ -89,6 +95,19 @@ def make_view(
         data.version,
         closest,
         data.releases,
+        in_view(marked, shown),
+    )
+
+
+def in_view(marked: Sequence[Change], stations: pd.DataFrame) -> tuple[Change, ...]:
+    """The changes of the view's stations, and the responses about the view's countries."""
+    if not marked:
+        return ()
+    ids, countries = set(stations["station_id"]), set(stations["country_code"])
+    return tuple(
+        c
+        for c in marked
+        if (c.station_id in ids) or (c.station_id is None and c.country_code in countries)
     )
 
 

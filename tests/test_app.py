@@ -320,3 +320,23 @@ def test_a_chinese_place_name_filters_by_distance(monkeypatch):
     at = start({"near": "多伦多", "km": "50"})
     assert showing(at)[0] == 1
     assert "Toronto, Canada" in " ".join(c.value for c in at.caption).replace("\\", "")
+
+
+def test_a_since_link_opens_the_changes_with_its_count_above_the_map():
+    at = start({"since": "2025-01-01"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "changes after 1 January 2025 in this view" in captions
+    text = " ".join(m.value for m in at.markdown)
+    assert "fr\\-r06" not in text  # ids are not shown: the change's title and source are
+    assert "2025\\-07" in text  # the French ministry's answer of July 2025
+    assert at.tabs[-1].label == "Changes"
+
+
+def test_the_since_shortcut_names_the_previous_version_of_the_data():
+    at = start()
+    button = next(b for b in at.button if b.label.startswith("Since data version"))
+    assert button.label == "Since data version 0.0.1 (27 November 2026)"
+    button.click().run()
+    assert at.query_params["since"] == "2026-11-27"
+    text = " ".join(m.value for m in at.markdown)
+    assert "row added or corrected in data version 0\\.1\\.0" in text

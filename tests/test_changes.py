@@ -217,3 +217,35 @@ def test_the_bundled_changelog_gives_a_previous_version_day():
     day = since_previous_version(CHANGELOG_PATH.read_text(encoding="utf-8"))
     assert day is not None
     assert day < dt.date.fromisoformat(latest().date)
+
+
+def test_marked_since_adds_the_rows_the_changelog_recorded_after_the_day(stations, responses):
+    from dashboard.changes import marked_since
+    from dashboard.versions import releases
+
+    entries = releases(
+        "## 0.2.0 (2026-12-06)\n\n### Changed\n\n- `ie-dublin-1`: sources.\n- `fr-r01`: date.\n\n"
+        "## 0.1.0 (2026-11-27)\n\nFirst.\n"
+    )
+    marked = marked_since(stations, responses, dt.date(2026, 11, 30), entries)
+    by_key = {c.key: c for c in marked}
+    # Neither row is dated after the day: both are marked because version 0.2.0 changed them.
+    assert by_key["reported:ie-dublin-1"].recorded == "0.2.0"
+    assert by_key["response:fr-r01"].recorded == "0.2.0"
+    # A version released before the day marks nothing.
+    assert marked_since(stations, responses, dt.date(2026, 12, 6), entries) == []
+
+
+def test_a_change_dated_and_recorded_after_the_day_is_listed_once(stations, responses):
+    from dashboard.changes import changes_since, marked_since
+    from dashboard.versions import releases
+
+    dated = changes_since(stations, responses, dt.date(2025, 1, 1))
+    last = next(c for c in dated if c.response_id)
+    row = last.response_id
+    entries = releases(
+        f"## 0.2.0 (2026-12-06)\n\n### Added\n\n- `{row}`.\n\n## 0.1.0 (2024-01-01)\n"
+    )
+    marked = marked_since(stations, responses, dt.date(2025, 1, 1), entries)
+    assert [c.key for c in marked].count(last.key) == 1
+    assert len(marked) == len(dated)

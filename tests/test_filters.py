@@ -40,6 +40,7 @@ EXAMPLES = [
     Filters(query="Fuzhou police"),
     Filters(date_from="2022-09", date_to="2023-12"),
     Filters(as_of="2022-10-01"),
+    Filters(since="2025-01-01"),
     Filters(near="Den Haag", km=12.5),
     Filters(station="nl-rotterdam-1"),
 ]
@@ -274,3 +275,11 @@ def test_a_listed_option_is_named_in_the_page_language():
 def test_a_list_value_with_a_comma_is_refused_as_links_separate_values_by_commas():
     with pytest.raises(AssertionError):
         ChoiceFilter("x", Param("x", "x=a", "a"), "x", column="x", word=str, values=("a,b",))
+
+
+def test_a_since_day_marks_and_filters_nothing_nor_names_the_file(stations):
+    from dashboard.export import export_filename
+
+    assert len(apply_filters(stations, Filters(since="2025-01-01"))) == len(stations)
+    name = export_filename(Filters(since="2025-01-01"), TODAY)
+    assert "since" not in name

@@ -185,6 +185,7 @@ def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
             "utm_source": "x",
             "near": "Nowhereville-on-Sea",
             "asof": "2025-01-01",
+            "since": "2022-11-01",
         },
         monkeypatch,
     )
@@ -262,3 +263,10 @@ def test_long_dates_in_both_languages():
     day = dt.date(2022, 10, 1)
     assert i18n.long_date(day, "en") == "1 October 2022"
     assert i18n.long_date(day, "zh") == "2022年10月1日"
+
+
+def test_the_changes_tab_in_chinese_shows_no_english_interface_text(monkeypatch):
+    at = _run({"lang": "zh", "since": "2022-11-01"}, monkeypatch)
+    page = "\n".join(_visible_texts(at)).replace("\\", "")
+    assert "状态变为" in page  # the Changes tab is open
+    assert sorted(f for f in _english_fragments() if f in page) == []

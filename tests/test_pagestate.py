@@ -256,3 +256,14 @@ def test_going_back_to_the_bundled_files_empties_the_file_choosers():
 def test_the_state_is_a_frozen_value():
     with pytest.raises(FrozenInstanceError):
         opened().lang = "zh"  # type: ignore[misc]
+
+
+def test_the_since_shortcut_marks_changes_after_a_day_and_opens_the_changes_tab():
+    state = ps.set_since(drawn(), dt.date(2026, 11, 27))
+    assert state.filters.since == "2026-11-27"
+    assert ps.set_since(state, None).filters.since is None
+    state, tab = ps.open_tab(state, "Changes")
+    assert tab == "Changes"
+    assert ps.open_tab(state, "Changes")[1] is None  # the reader's tab stays
+    moved = ps.set_since(state, dt.date(2025, 1, 1))
+    assert ps.open_tab(moved, "Changes")[1] == "Changes"  # a new day opens it again

@@ -352,3 +352,49 @@ def test_a_station_of_unversioned_data_gives_only_its_check_day_in_chinese():
     line, old = texts.age_line(station(last_checked="2026-11-30"), None, dt.date(2026, 12, 6), "zh")
     assert line.startswith("来源最近核对于 2026年11月30日")
     assert not old
+
+
+def _change(**fields):
+    from dashboard.changes import Change
+
+    base = {
+        "kind": "response",
+        "date": "2025-07",
+        "country_code": "FR",
+        "station_id": None,
+        "response_id": "fr-r06",
+        "title": "France: Statement (Interior Ministry)",
+        "summary": "s",
+        "source_url": "https://example.org/a",
+        "key": "response:fr-r06",
+        "response_type": "statement",
+    }
+    return Change(**{**base, **fields})
+
+
+def test_the_changes_list_dates_names_and_sources_each_change_in_the_readers_language():
+    listed = texts.changes_markdown(
+        [
+            _change(recorded="1.2.0"),
+            _change(kind="status", status="closed", response_id=None, key="status:x"),
+        ],
+        dt.date(2025, 1, 1),
+        "zh",
+    )
+    first, second = listed.splitlines()
+    assert first.startswith("- **2025\\-07** · 声明")
+    assert "该记录于数据版本 1\\.2\\.0 新增或更正" in first
+    assert "[example.org]" in first or "example.org" in first
+    assert "状态变为 已关闭" in second or "状态变为" in second
+
+
+def test_nothing_changed_is_said_with_the_day():
+    assert "1 January 2025" in texts.changes_markdown([], dt.date(2025, 1, 1), "en")
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_text_in_a_change_stays_text(payload):
+    listed = texts.changes_markdown(
+        [_change(subject=payload, date=payload, source_url=payload)], dt.date(2025, 1, 1), "en"
+    )
+    assert_shown_as_text(listed, payload)

@@ -100,3 +100,14 @@ def test_a_station_frame_zooms_no_closer_than_its_precision(data):
     assert isinstance(country, MapFrame)
     assert city.zoom > country.zoom
     assert station_frame(None) is None
+
+
+def test_the_view_keeps_the_changes_of_its_own_stations_and_countries(data):
+    from dashboard.changes import marked_since
+
+    marked = marked_since(data.stations, data.responses, dt.date(2022, 1, 1))
+    view = make_view(data, Filters(countries=("NL",)), Display(), TODAY, marked=marked)
+    assert view.changes
+    assert {c.country_code for c in view.changes} == {"NL"}
+    everything = make_view(data, Filters(), Display(), TODAY, marked=marked)
+    assert len(everything.changes) == len(marked)

@@ -11,6 +11,7 @@
  *   stCountryData(figures)                   this view's figures for the shadings
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
  *   stHighlight(map, latlng)                 a ring around the selected station
+ *   stChanged(map, latlngs)                  dashed rings on the stations changed since a day
  *   stPlace(map, options)                    a distance filter's place and its circle
  *   stViewFirst(center, zoom)                a new layer's view, set before it is drawn
  */
@@ -497,6 +498,13 @@
       interactive: false}).addTo(map);
   }
 
+  function stChanged(map, latlngs) {
+    latlngs.forEach(function (latlng) {
+      L.circleMarker(latlng, {radius: 12, color: '#6d28d9', weight: 2.5, dashArray: '4 3',
+        fill: false, interactive: false}).addTo(map);
+    });
+  }
+
   /* The view that comes with a new layer. streamlit-folium takes the old layer off, adds the
    * new one (running its script, which calls this first), and only then moves the map if the
    * centre or zoom it was given changed: the clusters were drawn at the old zoom, then again at
@@ -540,5 +548,6 @@
   window.stCountryData = stCountryData;
   window.stStationLayer = stStationLayer;
   window.stHighlight = stHighlight;
+  window.stChanged = stChanged;
   window.stPlace = stPlace;
 })();
