@@ -208,13 +208,11 @@ def look_up_place(name: str | None, stations: pd.DataFrame, lang: str) -> places
         return found
     st.warning(panels.md_text(t("near_not_applied", lang, why=found.text(lang))))
     close = found.values.get("suggestion")
-    if close:
-        near_button(
-            st,
-            # A button's label is Markdown, and a suggestion may be a city of the data.
-            t("use_suggestion", lang, suggestion=panels.md_text(str(close))),
-            name=str(close),
-        )
+    choices = found.values.get("choices")
+    offered = [str(close)] if close else list(choices) if isinstance(choices, list) else []
+    for option in offered:
+        # A button's label is Markdown, and a suggestion may be a city of the data.
+        near_button(st, t("use_suggestion", lang, suggestion=panels.md_text(option)), name=option)
     return None
 
 

