@@ -320,3 +320,14 @@ def test_a_chinese_place_name_filters_by_distance(monkeypatch):
     at = start({"near": "多伦多", "km": "50"})
     assert showing(at)[0] == 1
     assert "Toronto, Canada" in " ".join(c.value for c in at.caption).replace("\\", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Download map image (PNG)"), ("zh", "下载地图图片（PNG）")]
+)
+def test_the_map_image_is_the_fourth_download_named_like_the_others(lang, label):
+    at = start({"lang": lang, "country": "NL"})
+    buttons = at.get("download_button")
+    assert len(buttons) == 4
+    assert buttons[3].proto.label == label
+    assert buttons[3].proto.deferred_file_id  # the image is drawn only when clicked
