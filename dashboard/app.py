@@ -33,6 +33,7 @@ from dashboard import (
     pagestate,
     panels,
     places,
+    preview,
     session,
     sources,
     texts,
@@ -51,6 +52,7 @@ from dashboard.filters import (
     country_counts,
     country_names,
     months_between,
+    showing_text,
 )
 from dashboard.i18n import (
     LANGUAGES,
@@ -572,11 +574,31 @@ def show_timeline(timeline: pd.DataFrame, lang: str) -> None:
     st.markdown(texts.timeline_markdown(timeline, lang))
 
 
+def map_image(view: View, cite: str) -> bytes:
+    """The view as a map image (PNG): its stations, and the place's circle with a distance
+    filter, with the title, the counts, the filters in words and `cite` drawn in (in English:
+    the image's font has no Chinese, see dashboard/preview.py)."""
+    lang = preview.LANG
+    place = (view.place.latitude, view.place.longitude, view.km) if view.place else None
+    lines = [
+        showing_text(view.stations, len(view.all_stations), lang),
+        texts.filter_words(view.filters, lang, country_names(view.all_stations)),
+        cite,
+    ]
+    title = t("title", lang)
+    return preview.render(
+        view.stations, title=title, lines=lines, version=view.version, place=place
+    )
+
+
 def downloads(view: View) -> None:
-    """The view's stations (CSV, GeoJSON) and its government responses (CSV): the rows the page
-    shows. Files are made only when a button is clicked."""
+    """The view's stations (CSV, GeoJSON), its government responses (CSV) and its map (PNG):
+    what the page shows. Files are made only when a button is clicked."""
     lang, today, filters = view.lang, view.today, view.filters
     n, m = len(view.stations), len(view.view_responses)
+    query = urlencode(to_query(filters, display=view.display))
+    now = dt.datetime.now(dt.UTC)
+    cite = texts.cite_text(query, st.context.url, view.version, DATA_REVIEWED, git_commit(), now)
     files = [
         (
             t("download_csv", lang, stations=plural("n_stations", n, lang)),
@@ -595,6 +617,12 @@ def downloads(view: View) -> None:
             lambda: export.to_csv_bytes(view.view_responses),
             export.export_filename(filters, today, what="police-station-responses"),
             "text/csv",
+        ),
+        (
+            t("download_png", lang),
+            lambda: map_image(view, cite),
+            export.export_filename(filters, today, extension="png"),
+            "image/png",
         ),
     ]
     for column, (label, made, name, mime) in zip(st.columns(len(files)), files, strict=True):

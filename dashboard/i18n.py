@@ -317,6 +317,58 @@ _UI: dict[str, tuple[str, str]] = {
     ),
     "download_csv": ("Download CSV ({stations})", "下载 CSV（{stations}）"),
     "download_geojson": ("Download GeoJSON ({stations})", "下载 GeoJSON（{stations}）"),
+    "download_png": ("Download map image (PNG)", "下载地图图片（PNG）"),
+    # The active filters in words (texts.filter_words), e.g. on the map image.
+    "filters_words": ("Filters: {filters}", "筛选：{filters}"),
+    "filters_none": ("Filters: none (all stations)", "筛选：无（全部服务站）"),
+    "fw_countries": ("in {values}", "位于{values}"),
+    "fw_statuses": ("status {values}", "状态为{values}"),
+    "fw_bureaus": ("bureau {values}", "公安局为{values}"),
+    "fw_listed_in": ("listed in {values}", "收录于{values}"),
+    "fw_response_types": ("where the government did: {values}", "政府采取了：{values}"),
+    "fw_query": ("matching “{query}”", "匹配“{query}”"),
+    "fw_between": ("first reported {start} to {end}", "首次报道于 {start} 至 {end}"),
+    "fw_from": ("first reported from {start}", "首次报道于 {start} 及以后"),
+    "fw_until": ("first reported until {end}", "首次报道于 {end} 及以前"),
+    "fw_as_of": ("as of {day}", "截至{day}"),
+    "fw_near": ("within {km} km of {place}", "{place} {km} 公里以内"),
+    "fw_station": ("station {id}", "服务站 {id}"),
+    "fw_or": (" or ", "或"),
+    # Map images (dashboard/preview.py)
+    "n_countries_one": ("{count} country", "{count} 个国家"),
+    "n_countries_many": ("{count} countries", "{count} 个国家"),
+    "img_counts": ("{stations} in {countries}", "{stations}，分布于{countries}"),
+    "img_by_status": ("{stations}: {list}", "{stations}，其中{list}"),
+    "img_status": ("Status: {status} ({date})", "状态：{status}（{date}）"),
+    "img_status_undated": ("Status: {status}", "状态：{status}"),
+    "img_precision_address": ("Placed at the reported address", "位于所报道的街道地址"),
+    "img_precision_district": (
+        "Placed at the centre of the reported district",
+        "位于所报道城区的中心",
+    ),
+    "img_precision_city": (
+        "Placed at the city's centre: the exact site is not public",
+        "位于城市中心：确切地点未公开",
+    ),
+    "img_precision_country": (
+        "Placed at the country's centre: only the country is known",
+        "位于国家中心：只知道所在国家",
+    ),
+    "img_strongest": ("Strongest government response: {tier}", "最强的政府回应：{tier}"),
+    "img_responses": (
+        "{responses} recorded; latest {date}: {kind}",
+        "记录了{responses}；最近一次 {date}：{kind}",
+    ),
+    "img_no_stations": ("No stations in this view", "此视图中没有服务站"),
+    "img_source": (
+        "Data: Safeguard Defenders' reports and cited outlets · CC BY 4.0 · version {version}",
+        "数据：保护卫士的报告及所引用的媒体 · CC BY 4.0 · 版本 {version}",
+    ),
+    "img_source_unstated": (
+        "Data: Safeguard Defenders' reports and cited outlets · CC BY 4.0 · version not stated",
+        "数据：保护卫士的报告及所引用的媒体 · CC BY 4.0 · 版本未注明",
+    ),
+    "img_legend_approx": ("Country only (approximate)", "只知道国家（位置近似）"),
     "cite": ("Cite this view", "引用此视图"),
     "footer": (
         "Data: Safeguard Defenders' reports and the news organisations and governments cited per "

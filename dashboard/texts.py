@@ -2,8 +2,9 @@
 
 Pure functions: `app.py` hands their strings to `st.markdown`, `st.caption` or `st.error` as
 they are. Data values go through `panels.md_text` (text), `panels.md_link` and
-`panels.md_source` (links, https only); the message catalogue's own words are trusted. Two are
-plain text: `origin_text` (escaped where a message takes it in) and `cite_text` (for `st.text`).
+`panels.md_source` (links, https only); the message catalogue's own words are trusted. Three are
+plain text: `origin_text` (escaped where a message takes it in), `cite_text` (for `st.text`) and
+`filter_words` (drawn on the map image, `dashboard.preview`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pandas as pd
 from dashboard import export, history
 from dashboard.changes import Change
 from dashboard.data import Rejection
-from dashboard.filters import showing_text
-from dashboard.i18n import long_date, response_label, status_label, t
+from dashboard.filters import Filters, showing_text
+from dashboard.i18n import MESSAGES, bureau_label, long_date, response_label, status_label, t
 from dashboard.panels import (
     REPORTS,
     Coverage,
@@ -30,7 +31,7 @@ from dashboard.panels import (
     sources_of,
     station_fields,
 )
-from dashboard.places import Place
+from dashboard.places import DEFAULT_KM, Place
 from dashboard.schema import STATUS_DEFINITIONS, StationRecord
 from dashboard.sources import Origin
 from dashboard.versions import Release
@@ -262,3 +263,56 @@ def _change_line(change: Change, lang: str) -> str:
     if change.source_url:
         line += f" ({md_source(change.source_url, lang)})"
     return line
+
+
+def filter_words(
+    filters: Filters, lang: str, country_names: Mapping[str, str] | None = None
+) -> str:
+    """The view's filters in words, plain text (`Filters: in Netherlands; status Said to be
+    closed; matching “fuzhou”`), or that there are none. `country_names`: a country code's name
+    (else the code). Values are shown as given: the caller escapes them for its medium."""
+    names = country_names or {}
+    either = t("fw_or", lang)
+    lists = (
+        ("fw_countries", [names.get(code, code) for code in filters.countries]),
+        ("fw_statuses", [status_label(code, lang) for code in filters.statuses]),
+        ("fw_bureaus", [bureau_label(code, lang) for code in filters.bureaus]),
+        ("fw_listed_in", [_listed_name(code, lang) for code in filters.listed_in]),
+        ("fw_response_types", [response_label(code, lang) for code in filters.response_types]),
+    )
+    parts = [t(key, lang, values=either.join(values)) for key, values in lists if values]
+    if filters.query:
+        parts.append(t("fw_query", lang, query=filters.query))
+    parts += _period_words(filters, lang)
+    if filters.near:
+        km = f"{float(filters.km or DEFAULT_KM):g}"
+        parts.append(t("fw_near", lang, km=km, place=filters.near))
+    if filters.station:
+        parts.append(t("fw_station", lang, id=filters.station))
+    if not parts:
+        return t("filters_none", lang)
+    return t("filters_words", lang, filters=("；" if lang == "zh" else "; ").join(parts))
+
+
+def _listed_name(code: str, lang: str) -> str:
+    key = f"listed_name.{code}"
+    return t(key, lang) if key in MESSAGES else code
+
+
+def _period_words(filters: Filters, lang: str) -> list[str]:
+    """The first-reported months and the as-of day in words."""
+    parts = []
+    start, end = filters.date_from, filters.date_to
+    if start and end:
+        parts.append(t("fw_between", lang, start=start, end=end))
+    elif start:
+        parts.append(t("fw_from", lang, start=start))
+    elif end:
+        parts.append(t("fw_until", lang, end=end))
+    if filters.as_of:
+        try:
+            day = long_date(dt.date.fromisoformat(filters.as_of), lang)
+        except ValueError:
+            day = filters.as_of
+        parts.append(t("fw_as_of", lang, day=day))
+    return parts

@@ -340,3 +340,14 @@ def test_the_since_shortcut_names_the_previous_version_of_the_data():
     assert at.query_params["since"] == "2026-11-27"
     text = " ".join(m.value for m in at.markdown)
     assert "row added or corrected in data version 0\\.1\\.0" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Download map image (PNG)"), ("zh", "下载地图图片（PNG）")]
+)
+def test_the_map_image_is_the_fourth_download_named_like_the_others(lang, label):
+    at = start({"lang": lang, "country": "NL"})
+    buttons = at.get("download_button")
+    assert len(buttons) == 4
+    assert buttons[3].proto.label == label
+    assert buttons[3].proto.deferred_file_id  # the image is drawn only when clicked

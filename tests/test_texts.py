@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import panels, texts
 from dashboard.data import Problem, Rejection
+from dashboard.filters import Filters
 from dashboard.panels import Coverage
 from dashboard.places import Place
 from dashboard.sources import NO_ORIGIN, Origin
@@ -398,3 +399,46 @@ def test_hostile_text_in_a_change_stays_text(payload):
         [_change(subject=payload, date=payload, source_url=payload)], dt.date(2025, 1, 1), "en"
     )
     assert_shown_as_text(listed, payload)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), "Filters: none (all stations)"),
+        (Filters(countries=("NL", "CA")), "Filters: in Netherlands or CA"),
+        (Filters(statuses=("closed", "made_up")), "Filters: status Said to be closed or made_up"),
+        (Filters(bureaus=("Fuzhou",)), "Filters: bureau Fuzhou"),
+        (Filters(listed_in=("other",)), "Filters: listed in Other sources"),
+        (
+            Filters(response_types=("raid", "closure")),
+            "Filters: where the government did: Raid / search or Closure",
+        ),
+        (Filters(query="Chinatown"), "Filters: matching “Chinatown”"),
+        (Filters(date_from="2022-09", date_to="2023"), "Filters: first reported 2022-09 to 2023"),
+        (Filters(date_from="2022-09"), "Filters: first reported from 2022-09"),
+        (Filters(date_to="2023-12"), "Filters: first reported until 2023-12"),
+        (Filters(as_of="2022-10-01"), "Filters: as of 1 October 2022"),
+        (Filters(as_of="not a day"), "Filters: as of not a day"),
+        (Filters(near="Amsterdam"), "Filters: within 50 km of Amsterdam"),
+        (Filters(near="Amsterdam", km=12.5), "Filters: within 12.5 km of Amsterdam"),
+        (Filters(station="nl-rotterdam-1"), "Filters: station nl-rotterdam-1"),
+        (
+            Filters(countries=("NL",), query="x", as_of="2022-10-01"),
+            "Filters: in Netherlands; matching “x”; as of 1 October 2022",
+        ),
+    ],
+)
+def test_filter_words_name_every_kind_of_filter(filters, expected):
+    assert texts.filter_words(filters, "en", {"NL": "Netherlands"}) == expected
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "{count} {0}", "x" * 10_000, "\u202eevil"])
+def test_filter_words_keep_hostile_values_as_plain_text(value):
+    filters = Filters(countries=("NL",), query=value, near=value, station=value)
+    words = texts.filter_words(filters, "en", {"NL": value})
+    assert words.count(value) == 4
+
+
+def test_filter_words_in_chinese():
+    words = texts.filter_words(Filters(statuses=("closed",), as_of="2022-10-01"), "zh")
+    assert words == "筛选：状态为据称已关闭；截至2022年10月1日"
