@@ -309,7 +309,7 @@ def test_cite_heading_in_chinese():
 def test_hostile_text_in_every_field_of_a_station_stays_text(payload):
     record, responses = hostile_station(payload)
     heading, blocks = texts.station_markdown(record, responses, "en")
-    status, summary, sources, fields, _, steps = blocks
+    status, summary, sources, fields, _, steps, permanent = blocks
     timeline = texts.timeline_markdown(panels.responses_for_station(responses, record), "en")
     for markdown in [heading, status, summary, timeline, *fields.split("  \n")]:
         if not markdown.startswith("**First reported:**"):
@@ -317,6 +317,9 @@ def test_hostile_text_in_every_field_of_a_station_stays_text(payload):
     for markdown in [sources, *steps.splitlines()]:
         assert_inert(markdown)
     assert panels.md_text(payload) in steps.splitlines()[1]  # the response's actor
+    # The id (here the payload) is percent-encoded into the address: one link, nothing else.
+    target = re.fullmatch(r"\[[^\]]+\]\(([^()\s<>`]+)\)", permanent)
+    assert target is not None, permanent
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
@@ -329,3 +332,20 @@ def test_hostile_text_in_the_lines_above_the_map_and_in_about_stays_text(payload
     ]
     for markdown in lines:
         assert_shown_as_text(markdown, payload)
+
+
+@pytest.mark.parametrize(
+    ("environ", "site", "expected"),
+    [
+        ({}, None, "/published/station/nl-rotterdam-1/"),
+        ({"DASHBOARD_SITE_URL": "https://example.org/stations"}, None,
+         "https://example.org/stations/station/nl-rotterdam-1/"),
+        ({}, "../site/", "../site/station/nl-rotterdam-1/"),
+    ],
+)  # fmt: skip
+def test_station_panel_links_to_its_permanent_page(monkeypatch, environ, site, expected):
+    monkeypatch.delenv("DASHBOARD_SITE_URL", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    _, blocks = texts.station_markdown(station(), frame(response()), "en", site)
+    assert blocks[-1] == f"[Permanent page of this station]({expected})"
