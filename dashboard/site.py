@@ -319,6 +319,14 @@ class MapView:
     world: bool = False
 
 
+def bounds(stations: pd.DataFrame) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the stations, or None for none."""
+    if stations.empty:
+        return None
+    lat, lon = stations["latitude"].astype(float), stations["longitude"].astype(float)
+    return [[lat.min(), lon.min()], [lat.max(), lon.max()]]
+
+
 def map_block(page: Page, site: Site, shown: MapView) -> Html:
     """The map's place (hidden until site.js draws it), its data island and its note."""
     (lat, lon), zoom = shown.view
@@ -330,6 +338,8 @@ def map_block(page: Page, site: Site, shown: MapView) -> Html:
         "figures": maps.country_data(*panels.country_layers(shown.stations, shown.responses)),
         "outlines": page.rel(site.assets.outlines[shown.outlines]),
         "view": [lat, lon, zoom],
+        # Fitted again to the reader's own map size (a phone's is narrower), never closer.
+        "bounds": None if shown.highlight else bounds(shown.stations),
         "highlight": list(shown.highlight) if shown.highlight else None,
         "pages": page.rel("station/"),
         "page": "Station page",
@@ -703,12 +713,12 @@ def index_page(stations: pd.DataFrame, responses: pd.DataFrame, site: Site) -> s
 
 INDEX_MAIN = """<h1>$title</h1>
 <p class="lead">$summary</p>
-<p>$method <a href="$about">More on the method and how to cite</a>.</p>
-$coverage
 $map
 <p class="note">$note</p>
 <p><a class="explore" href="$explore">Open in the explorer</a> (filters, search, a time slider,
 downloads of any view)</p>
+$coverage
+<p>$method <a href="$about">More on the method and how to cite</a>.</p>
 <h2>Stations</h2>
 $stations
 <h2>Countries</h2>
@@ -756,8 +766,7 @@ def about_page(stations: pd.DataFrame, site: Site) -> str:
 ABOUT_MAIN = """<h1>About the data, method and how to cite</h1>
 <h2>What this is</h2>
 <p>A sourced list of the places publicly reported as Chinese overseas police “service
-stations”, with what host governments said and did about them. A row means “publicly reported
-as such a station”, not a finding that it is one.</p>
+stations”, with what host governments said and did about them.</p>
 $coverage
 <h2>Method</h2>
 <p>$method</p>

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import pandas as pd
 
@@ -227,10 +227,15 @@ def cite_text(
     reviewed: str,
     commit: str | None,
     now: dt.datetime,
+    site: str | None = None,
 ) -> str:
-    """The "cite this view" text (plain, for `st.text`): `export.citation` with a link to the
-    view, made of the page's address (`page_url`, its own query dropped) and the view's
-    `query`."""
+    """The "cite this view" text (plain, for `st.text`): `export.citation` with the data's
+    versioned address on the published site (`site`, else `site_url()`, made absolute against
+    the page's address) and a link to the view, made of the page's address (`page_url`, its
+    own query dropped) and the view's `query`."""
     base = (page_url or "").split("?", 1)[0]
     link = f"{base}?{query}" if base and query else base or None
-    return export.citation(query, version, reviewed, commit, now, link)
+    data = (
+        urljoin(base, f"{site or site_url()}data/{quote(version, safe='')}/") if version else None
+    )
+    return export.citation(query, version, reviewed, commit, now, link, data)

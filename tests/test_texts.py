@@ -293,12 +293,30 @@ def test_version_line_states_the_datas_version_or_that_none_is_stated(
 )
 def test_citation_links_to_the_view_on_this_page(query, page_url, link):
     now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
-    cite = texts.cite_text(query, page_url, "1.2.0", "2026-11-30", "0123456789abcdef", now)
+    cite = texts.cite_text(
+        query, page_url, "1.2.0", "2026-11-30", "0123456789abcdef", now, "https://s.org/p/"
+    )
     assert cite.startswith(
         'Alleged Chinese overseas police "service stations" dashboard (data version 1.2.0, '
         "reviewed 2026-11-30, commit 0123456789ab)."
     )
-    assert cite.splitlines()[1:] == ([link] if link else [])
+    assert cite.splitlines()[1:] == ["Data: https://s.org/p/data/1.2.0/", *([link] if link else [])]
+
+
+@pytest.mark.parametrize(
+    ("version", "page_url", "data"),
+    [
+        ("1.2.0", "https://host/app?country=NL", "Data: https://host/published/data/1.2.0/"),
+        ("1.2.0", None, "Data: /published/data/1.2.0/"),
+        (None, "https://host/app", None),
+    ],
+)
+def test_citation_names_the_versioned_data_address(monkeypatch, version, page_url, data):
+    monkeypatch.delenv("DASHBOARD_SITE_URL", raising=False)
+    now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    cite = texts.cite_text("", page_url, version, "2026-11-30", None, now)
+    found = [line for line in cite.splitlines() if line.startswith("Data: ")]
+    assert found == ([data] if data else [])
 
 
 def test_cite_heading_in_chinese():

@@ -9,6 +9,8 @@
  *   figures            stCountryData's figures per country
  *   outlines           the country outlines' file (relative to the page)
  *   view               [latitude, longitude, zoom]
+ *   bounds             [[south, west], [north, east]] to fit the map to (never closer than
+ *                      the view's zoom), or null
  *   highlight          [latitude, longitude] of the page's own station, or null
  *   pages, page        the station pages' folder (relative) and the popup link's words
  * Text goes in with textContent only.
@@ -22,6 +24,7 @@
   box.hidden = false;
   var map = L.map(box, {center: [d.view[0], d.view[1]], zoom: d.view[2], minZoom: 1,
     maxZoom: d.controls.maxZoom, worldCopyJump: true});
+  if (d.bounds) { map.fitBounds(d.bounds, {maxZoom: d.view[2], padding: [24, 24]}); }
   L.control.scale().addTo(map);
   window.map = map;
   window.stControls(map, d.controls);
