@@ -28,7 +28,8 @@ STATIC_URL = "/app/static"
 VENDOR = "vendor"
 
 
-def _sources() -> dict[str, Path]:
+def vendor_files() -> dict[str, Path]:
+    """Leaflet's and Leaflet.markercluster's files, by their name under `vendor/`."""
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as markercluster
 
@@ -120,7 +121,8 @@ def compact_outlines(geojson: dict) -> dict:
     return {"scale": OUTLINES_SCALE, "features": features}
 
 
-def _outlines_bytes() -> bytes:
+def outlines_bytes() -> bytes:
+    """The compact outlines of every country, as the map fetches them."""
     geojson = json.loads(OUTLINES_SOURCE.read_text(encoding="utf-8"))
     return json.dumps(compact_outlines(geojson), separators=(",", ":")).encode()
 
@@ -128,7 +130,7 @@ def _outlines_bytes() -> bytes:
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
     """Copy the vendor and data files the page needs into the static folder, with the map's
     bundles made from them; return them."""
-    wanted = {f"{VENDOR}/{name}": path for name, path in _sources().items()}
+    wanted = {f"{VENDOR}/{name}": path for name, path in vendor_files().items()}
     wanted.update(_own_files())
     written = []
     for name, source in wanted.items():
@@ -145,7 +147,7 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
     made = {
         BUNDLE_JS: lambda: _bundle(wanted, _BUNDLED_JS, css=False),
         BUNDLE_CSS: lambda: _bundle(wanted, _BUNDLED_CSS, css=True),
-        OUTLINES: _outlines_bytes,
+        OUTLINES: outlines_bytes,
     }
     for name, make in made.items():
         target = static_dir / name

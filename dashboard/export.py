@@ -77,8 +77,10 @@ def citation(
     commit: str | None,
     now: dt.datetime,
     link: str | None,
+    data_url: str | None = None,
 ) -> str:
-    """The "cite this view" text: data version, filters, export time and the view's link.
+    """The "cite this view" text: data version, filters, export time, the data's versioned
+    address on the published site (`data_url`) and the view's link.
 
     `version` is None for files whose version nobody stated (uploads, other folders): the text
     says so instead of lending them the bundled data's version and review date.
@@ -93,6 +95,8 @@ def citation(
         'Alleged Chinese overseas police "service stations" dashboard '
         f"({version}). Filters: {shown}. Viewed {now.strftime('%Y-%m-%d %H:%M UTC')}.",
     ]
+    if data_url:
+        lines.append(f"Data: {data_url}")
     if link:
         lines.append(f"Link: {link}")
     return "\n".join(lines)

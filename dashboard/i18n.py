@@ -291,6 +291,7 @@ _UI: dict[str, tuple[str, str]] = {
     "summary": ("Summary", "摘要"),
     "sources": ("Sources", "来源"),
     "archive": ("archive", "存档"),
+    "permanent_page": ("Permanent page of this station", "该服务站的固定页面"),
     "not_https": ("not a valid https link", "不是有效的 https 链接"),
     "status_history": (
         "Status history (derived; rules in data/README.md)",

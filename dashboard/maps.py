@@ -141,23 +141,28 @@ stControls({{ this._parent.get_name() }}, {{ this.options|tojson }});
     def __init__(self, tiles: bool, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "Controls"
-        self.options = {
-            "tiles": tiles,
-            "tilesId": TILES_LAYER_ID,
-            "tileUrl": TILE_URL,
-            "maxZoom": MAX_ZOOM,
-            "attribution": TILE_ATTRIBUTION,
-            "styles": status_styles(lang)[: len(STATUS_STYLES)],
-            "words": {
-                "map": t("map_label", lang),
-                "key": t("map_key", lang),
-                "layers": t("map_layers", lang),
-                "status": t("legend_status", lang),
-                "approx": t("legend_approx", lang),
-                "zoomIn": t("zoom_in", lang),
-                "zoomOut": t("zoom_out", lang),
-            },
-        }
+        self.options = controls_options(tiles, lang)
+
+
+def controls_options(tiles: bool, lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """The options of map.js's `stControls`: the tile layer, the status key and their words."""
+    return {
+        "tiles": tiles,
+        "tilesId": TILES_LAYER_ID,
+        "tileUrl": TILE_URL,
+        "maxZoom": MAX_ZOOM,
+        "attribution": TILE_ATTRIBUTION,
+        "styles": status_styles(lang)[: len(STATUS_STYLES)],
+        "words": {
+            "map": t("map_label", lang),
+            "key": t("map_key", lang),
+            "layers": t("map_layers", lang),
+            "status": t("legend_status", lang),
+            "approx": t("legend_approx", lang),
+            "zoomIn": t("zoom_in", lang),
+            "zoomOut": t("zoom_out", lang),
+        },
+    }
 
 
 # Sequential blues for station counts; a strong-to-weak ramp for response tiers, with a number
@@ -206,22 +211,27 @@ stCountryLayers({{ this._parent.get_name() }}, {{ this.options|tojson }});
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "CountryLayers"
-        self.options = {
-            "words": {
-                "none": t("layer_none", lang),
-                "count": t("layer_count", lang),
-                "tier": t("layer_strongest", lang),
-                "countTitle": t("legend_count", lang),
-                "tierTitle": t("legend_strongest", lang),
-                "stations": t("tip_stations", lang),
-                "tiles": t("tiles", lang),
-            },
-            "tiers": [
-                [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
-                for code, colour in TIER_COLOURS.items()
-            ],
-            "countColours": list(COUNT_COLOURS),
-        }
+        self.options = country_layer_options(lang)
+
+
+def country_layer_options(lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """The options of map.js's `stCountryLayers`: the two shadings' words and colours."""
+    return {
+        "words": {
+            "none": t("layer_none", lang),
+            "count": t("layer_count", lang),
+            "tier": t("layer_strongest", lang),
+            "countTitle": t("legend_count", lang),
+            "tierTitle": t("legend_strongest", lang),
+            "stations": t("tip_stations", lang),
+            "tiles": t("tiles", lang),
+        },
+        "tiers": [
+            [code, colour, t(f"tier_{code}", lang), text_colour(colour)]
+            for code, colour in TIER_COLOURS.items()
+        ],
+        "countColours": list(COUNT_COLOURS),
+    }
 
 
 class _CountryData(MacroElement):
@@ -238,15 +248,21 @@ stCountryData({{ this.data|tojson }});
     def __init__(self, counts: dict[str, int], tiers: dict[str, str]) -> None:
         super().__init__()
         self._name = "CountryData"
-        classes = count_classes(max(counts.values())) if counts else []
-        self.data = {
-            "counts": counts,
-            "tiers": tiers,
-            "classes": [[low, high, class_label(low, high)] for low, high in classes],
-        }
+        self.data = country_data(counts, tiers)
 
 
-def _js_json(value: object) -> str:
+def country_data(counts: dict[str, int], tiers: dict[str, str]) -> dict[str, object]:
+    """The figures of map.js's `stCountryData`: stations and strongest tier per country, and
+    the count classes."""
+    classes = count_classes(max(counts.values())) if counts else []
+    return {
+        "counts": counts,
+        "tiers": tiers,
+        "classes": [[low, high, class_label(low, high)] for low, high in classes],
+    }
+
+
+def js_json(value: object) -> str:
     """Compact JSON that is also safe inside an HTML <script> element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
@@ -263,6 +279,35 @@ class _RawScript(Element):
 
     def render(self, **kwargs: object) -> str:
         return self.text
+
+
+def layer_settings(count: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """The settings of map.js's `stStationLayer` for `count` stations: the marker styles, the
+    popup's id marks, the words of tooltips, popups and cluster names, and clustering."""
+    return {
+        "styles": status_styles(lang),
+        "popupId": list(POPUP_ID_AROUND),
+        "words": {
+            "status": t("pop_status", lang),
+            "first": t("pop_first", lang),
+            "approx": t("pop_approx", lang),
+            "tipApprox": t("tip_approx", lang),
+            "stations": t("cluster_stations", lang),
+            "clusterIn": t("cluster_in", lang),
+            "clusterCountry": t("cluster_country", lang),
+            "clusterCountries": t("cluster_countries", lang),
+            "andMore": t("list_and_more", lang),
+            "comma": LIST_COMMA[lang],
+        },
+        "cluster": {
+            "maxClusterRadius": 40,
+            "showCoverageOnHover": False,
+            "spiderfyOnMaxZoom": True,
+            # Above this size, add markers in chunks so the page stays responsive while
+            # they load; below it one pass is quicker (measured in docs/benchmarks.md).
+            "chunkedLoading": count > CHUNKED_ABOVE,
+        },
+    }
 
 
 class StationLayer(MacroElement):
@@ -288,32 +333,7 @@ var {{ this.get_name() }} = stStationLayer({{ this.settings }}, {{ this.rows_jso
         self._name = "StationLayer"
         self.styles = status_styles(lang)
         self.rows_json = station_rows_json(stations, base)
-        self.settings = _js_json(
-            {
-                "styles": self.styles,
-                "popupId": list(POPUP_ID_AROUND),
-                "words": {
-                    "status": t("pop_status", lang),
-                    "first": t("pop_first", lang),
-                    "approx": t("pop_approx", lang),
-                    "tipApprox": t("tip_approx", lang),
-                    "stations": t("cluster_stations", lang),
-                    "clusterIn": t("cluster_in", lang),
-                    "clusterCountry": t("cluster_country", lang),
-                    "clusterCountries": t("cluster_countries", lang),
-                    "andMore": t("list_and_more", lang),
-                    "comma": LIST_COMMA[lang],
-                },
-                "cluster": {
-                    "maxClusterRadius": 40,
-                    "showCoverageOnHover": False,
-                    "spiderfyOnMaxZoom": True,
-                    # Above this size, add markers in chunks so the page stays responsive while
-                    # they load; below it one pass is quicker (measured in docs/benchmarks.md).
-                    "chunkedLoading": len(stations) > CHUNKED_ABOVE,
-                },
-            }
-        )
+        self.settings = js_json(layer_settings(len(stations), lang))
 
     @property
     def rows(self) -> list[list]:
@@ -363,10 +383,10 @@ def station_rows_json(stations: pd.DataFrame, base: pd.DataFrame | None = None) 
         if cached is None or cached[0] is not base:
             if len(_WHOLE) >= 8:
                 _WHOLE.clear()
-            cached = (base, _js_json(station_columns(base)))
+            cached = (base, js_json(station_columns(base)))
             _WHOLE[id(base)] = cached
         return cached[1]
-    return _js_json(station_columns(stations))
+    return js_json(station_columns(stations))
 
 
 def rows_from_columns(columns: dict[str, list]) -> list[list]:

@@ -10,8 +10,10 @@ plain text: `origin_text` (escaped where a message takes it in), `cite_text` (fo
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, urljoin
 
 import pandas as pd
 
@@ -134,11 +136,30 @@ def coverage_line(cover: Coverage, lang: str) -> str:
     return f"{md_text(said)} {md_text(t('reports', lang))}: {reports}"
 
 
+SITE_URL_ENV = "DASHBOARD_SITE_URL"
+DEFAULT_SITE_URL = "/published/"  # where the deployment serves `python -m dashboard.publish`'s site
+
+
+def site_url(environ: Mapping[str, str] | None = None) -> str:
+    """The published site's address (`DASHBOARD_SITE_URL`, else `/published/`), ending in /."""
+    value = (os.environ if environ is None else environ).get(SITE_URL_ENV, "").strip()
+    value = value or DEFAULT_SITE_URL
+    return value if value.endswith("/") else value + "/"
+
+
+def permanent_link(station_id: str, lang: str, site: str | None = None) -> str:
+    """A Markdown link to the station's page on the published site, its permanent address."""
+    # Percent-encode all but the characters of a plain address: nothing can end the link early.
+    target = quote(f"{site or site_url()}station/{station_id}/", safe="/:.-_~%")
+    return f"[{md_text(t('permanent_page', lang))}]({target})"
+
+
 def station_markdown(
-    record: StationRecord, responses: pd.DataFrame, lang: str
+    record: StationRecord, responses: pd.DataFrame, lang: str, site: str | None = None
 ) -> tuple[str, list[str]]:
     """A station's panel: its heading (a level-2 heading with its name), then each block in the
-    order shown: status, summary, sources, every field, and its status history."""
+    order shown: status, summary, sources, every field, its status history, and the link to
+    its page on the published site (`site`: its address, else `site_url()`)."""
     blocks = [
         _status_line(record, lang),
         f"**{t('summary', lang)}:** {md_text(record['summary'])}",
@@ -146,6 +167,7 @@ def station_markdown(
         "  \n".join(f"**{md_text(k)}:** {md_text(v)}" for k, v in station_fields(record, lang)),
         f"**{md_text(t('status_history', lang))}**",
         _history_list(record, responses, lang),
+        permanent_link(str(record["station_id"]), lang, site),
     ]
     # h2 under the page's h1 (headings in order), sized for the side panel by app.PAGE_CSS.
     return f"## {md_text(record['name'])}", blocks
@@ -208,13 +230,18 @@ def cite_text(
     reviewed: str,
     commit: str | None,
     now: dt.datetime,
+    site: str | None = None,
 ) -> str:
-    """The "cite this view" text (plain, for `st.text`): `export.citation` with a link to the
-    view, made of the page's address (`page_url`, its own query dropped) and the view's
-    `query`."""
+    """The "cite this view" text (plain, for `st.text`): `export.citation` with the data's
+    versioned address on the published site (`site`, else `site_url()`, made absolute against
+    the page's address) and a link to the view, made of the page's address (`page_url`, its
+    own query dropped) and the view's `query`."""
     base = (page_url or "").split("?", 1)[0]
     link = f"{base}?{query}" if base and query else base or None
-    return export.citation(query, version, reviewed, commit, now, link)
+    data = (
+        urljoin(base, f"{site or site_url()}data/{quote(version, safe='')}/") if version else None
+    )
+    return export.citation(query, version, reviewed, commit, now, link, data)
 
 
 def age_line(

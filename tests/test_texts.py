@@ -294,12 +294,30 @@ def test_version_line_states_the_datas_version_or_that_none_is_stated(
 )
 def test_citation_links_to_the_view_on_this_page(query, page_url, link):
     now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
-    cite = texts.cite_text(query, page_url, "1.2.0", "2026-11-30", "0123456789abcdef", now)
+    cite = texts.cite_text(
+        query, page_url, "1.2.0", "2026-11-30", "0123456789abcdef", now, "https://s.org/p/"
+    )
     assert cite.startswith(
         'Alleged Chinese overseas police "service stations" dashboard (data version 1.2.0, '
         "reviewed 2026-11-30, commit 0123456789ab)."
     )
-    assert cite.splitlines()[1:] == ([link] if link else [])
+    assert cite.splitlines()[1:] == ["Data: https://s.org/p/data/1.2.0/", *([link] if link else [])]
+
+
+@pytest.mark.parametrize(
+    ("version", "page_url", "data"),
+    [
+        ("1.2.0", "https://host/app?country=NL", "Data: https://host/published/data/1.2.0/"),
+        ("1.2.0", None, "Data: /published/data/1.2.0/"),
+        (None, "https://host/app", None),
+    ],
+)
+def test_citation_names_the_versioned_data_address(monkeypatch, version, page_url, data):
+    monkeypatch.delenv("DASHBOARD_SITE_URL", raising=False)
+    now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    cite = texts.cite_text("", page_url, version, "2026-11-30", None, now)
+    found = [line for line in cite.splitlines() if line.startswith("Data: ")]
+    assert found == ([data] if data else [])
 
 
 def test_cite_heading_in_chinese():
@@ -310,7 +328,7 @@ def test_cite_heading_in_chinese():
 def test_hostile_text_in_every_field_of_a_station_stays_text(payload):
     record, responses = hostile_station(payload)
     heading, blocks = texts.station_markdown(record, responses, "en")
-    status, summary, sources, fields, _, steps = blocks
+    status, summary, sources, fields, _, steps, permanent = blocks
     timeline = texts.timeline_markdown(panels.responses_for_station(responses, record), "en")
     for markdown in [heading, status, summary, timeline, *fields.split("  \n")]:
         if not markdown.startswith("**First reported:**"):
@@ -318,6 +336,9 @@ def test_hostile_text_in_every_field_of_a_station_stays_text(payload):
     for markdown in [sources, *steps.splitlines()]:
         assert_inert(markdown)
     assert panels.md_text(payload) in steps.splitlines()[1]  # the response's actor
+    # The id (here the payload) is percent-encoded into the address: one link, nothing else.
+    target = re.fullmatch(r"\[[^\]]+\]\(([^()\s<>`]+)\)", permanent)
+    assert target is not None, permanent
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
@@ -442,3 +463,20 @@ def test_filter_words_keep_hostile_values_as_plain_text(value):
 def test_filter_words_in_chinese():
     words = texts.filter_words(Filters(statuses=("closed",), as_of="2022-10-01"), "zh")
     assert words == "筛选：状态为据称已关闭；截至2022年10月1日"
+
+
+@pytest.mark.parametrize(
+    ("environ", "site", "expected"),
+    [
+        ({}, None, "/published/station/nl-rotterdam-1/"),
+        ({"DASHBOARD_SITE_URL": "https://example.org/stations"}, None,
+         "https://example.org/stations/station/nl-rotterdam-1/"),
+        ({}, "../site/", "../site/station/nl-rotterdam-1/"),
+    ],
+)  # fmt: skip
+def test_station_panel_links_to_its_permanent_page(monkeypatch, environ, site, expected):
+    monkeypatch.delenv("DASHBOARD_SITE_URL", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    _, blocks = texts.station_markdown(station(), frame(response()), "en", site)
+    assert blocks[-1] == f"[Permanent page of this station]({expected})"

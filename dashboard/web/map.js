@@ -22,11 +22,15 @@
    * is made). Leaflet measures its container once, when the map is made: measured at the
    * 600 px that streamlit-folium writes on it, it drew the outlines and tiles short of the
    * frame's bottom and put the view's centre 60 px too high. Set here, the rule is in place
-   * before the map's own script runs. */
-  var fillFrame = document.createElement('style');
-  fillFrame.textContent = 'html, body { height: 100%; margin: 0; overflow: hidden; }\n' +
-    '#map_div, .folium-map { height: 100vh !important; }';
-  document.head.appendChild(fillFrame);
+   * before the map's own script runs.
+   * A page of the published site (data-st-site on its root) holds the map in its text instead.
+   */
+  if (!document.documentElement.hasAttribute('data-st-site')) {
+    var fillFrame = document.createElement('style');
+    fillFrame.textContent = 'html, body { height: 100%; margin: 0; overflow: hidden; }\n' +
+      '#map_div, .folium-map { height: 100vh !important; }';
+    document.head.appendChild(fillFrame);
+  }
 
   /* Leaflet focuses the map on a mouse press so that its arrow keys work. Its focus() scrolls
    * every page that holds the frame to show as much of the map as fits: when the map's bottom
