@@ -191,11 +191,16 @@ class FeedBundle(Protocol):
     """What `write_all` reads from a site build. A `changelog` attribute (the changelog's text)
     is read if present; without it, data/CHANGELOG.md."""
 
-    stations: pd.DataFrame
-    responses: pd.DataFrame
-    version: str
-    base_url: str | None  # the site's absolute root, or None for relative links
-    generated: dt.datetime
+    @property
+    def stations(self) -> pd.DataFrame: ...
+    @property
+    def responses(self) -> pd.DataFrame: ...
+    @property
+    def version(self) -> str | None: ...
+    @property
+    def base_url(self) -> str | None: ...  # the site's absolute root, or None: relative links
+    @property
+    def generated(self) -> dt.datetime: ...
 
 
 def _site_url(base_url: str | None, feed_path: str) -> str:
@@ -229,7 +234,7 @@ def feed_files(bundle: FeedBundle) -> dict[str, bytes]:
             feed_path=path,
             site_url=_site_url(bundle.base_url, path),
             updated=bundle.generated,
-            subtitle=f"Data version {bundle.version}. {DATES_NOTE}",
+            subtitle=f"Data version {bundle.version or 'not stated'}. {DATES_NOTE}",
         )
     out[VERSIONS_PATH] = versions_feed(
         _changelog(bundle),

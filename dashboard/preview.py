@@ -75,9 +75,12 @@ _TILES: OrderedDict[tuple[int, int, int], Image.Image] = OrderedDict()
 class BundleLike(Protocol):
     """What `write_all` needs of a published data bundle."""
 
-    stations: pd.DataFrame
-    responses: pd.DataFrame
-    version: str | None
+    @property
+    def stations(self) -> pd.DataFrame: ...
+    @property
+    def responses(self) -> pd.DataFrame: ...
+    @property
+    def version(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

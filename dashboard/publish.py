@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import assets, export, schema, site
+from dashboard import assets, export, feeds, preview, schema, site
 from dashboard.data import RESPONSES_PATH, STATIONS_PATH, DataError, load_responses, load_stations
 from dashboard.versions import releases, version_beside
 
@@ -47,6 +47,14 @@ class Bundle:
     generated: dt.datetime
     stations_path: Path
     responses_path: Path
+
+    @property
+    def changelog(self) -> str:
+        """The changelog beside the stations file (its versions' feed), or "" without one."""
+        try:
+            return (self.stations_path.parent / "CHANGELOG.md").read_text(encoding="utf-8")
+        except OSError:
+            return ""
 
 
 Write = Callable[[Path, Bundle], list[Path]]
@@ -323,13 +331,15 @@ def write_sitemap(out_dir: Path, bundle: Bundle) -> list[Path]:
     ]
 
 
-# The site's parts in the order they are written. The preview images (img/) and the feeds
-# (feeds/) are made by writers of their own, added here.
+# The site's parts in the order they are written: the preview images (img/, dashboard/preview.py)
+# and the Atom feeds (feeds/, dashboard/feeds.py) are writers of their own modules.
 WRITERS: tuple[Writer, ...] = (
     ("static", write_static),
     ("data", write_data),
     ("pages", write_pages),
     ("embeds", write_embeds),
+    ("images", preview.write_all),
+    ("feeds", feeds.write_all),
     ("sitemap", write_sitemap),
 )
 
