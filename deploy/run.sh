@@ -11,7 +11,13 @@
 # Environment (all optional):
 #   DEPLOY_DOMAIN           a domain name: serve HTTPS on PORT with a certificate Caddy obtains
 #                           (PORT 443, ports 80 and 443 reachable); default plain HTTP on PORT
-#   DEPLOY_FRAME_ANCESTORS  who may embed the page (CSP frame-ancestors); default 'self'
+#   DEPLOY_FRAME_ANCESTORS  who may embed the explorer (CSP frame-ancestors); default 'self'
+#   DEPLOY_EMBED_ANCESTORS  who may embed the published edition's embed pages; default *
+#   DEPLOY_PUBLIC_URL       the public address of this deployment (e.g. https://example.org/):
+#                           the published pages' canonical, preview and feed links are then
+#                           absolute (<DEPLOY_PUBLIC_URL>published/...); default relative
+#   DEPLOY_PUBLISHED_DIR    where the published edition is built at start; default a new
+#                           temporary folder
 #   DEPLOY_BIND             the proxy's listen address; default every interface
 #   DEPLOY_LOCAL_HTTPS      1: HTTPS on https://localhost:PORT with Caddy's own (untrusted)
 #                           certificate, for benchmarks and tests of an HTTPS deployment
@@ -118,6 +124,16 @@ for app_port in "${app_ports[@]}"; do
   upstreams+="127.0.0.1:$app_port "
 done
 
+# Meanwhile, the published edition (python -m dashboard.publish) of the same data, served by the
+# proxy under /published/: static pages for readers, previews, search engines and archives.
+published_dir="${DEPLOY_PUBLISHED_DIR:-$(mktemp -d)/published}"
+publish_log="$(mktemp)"
+publish_options=(--explorer-url "${DEPLOY_PUBLIC_URL:-/}")
+[[ -n ${DEPLOY_PUBLIC_URL:-} ]] && publish_options+=(--base-url "${DEPLOY_PUBLIC_URL%/}/published/")
+"$python" -m dashboard.publish "$published_dir" "${publish_options[@]}" \
+  ${app_options[@]+"${app_options[@]}"} >"$publish_log" 2>&1 &
+publish_pid=$!
+
 # Meanwhile, the smaller copy of Streamlit's icon font (dashboard/icon_font.py); without it the
 # proxy passes Streamlit's own font through.
 font_log="$(mktemp)"
@@ -174,9 +190,18 @@ else
   say "icon font: Streamlit's own ($(tail -n 1 "$font_log"))"
 fi
 rm -f "$font_log"
+if wait "$publish_pid"; then
+  say "published edition: $(tail -n 1 "$publish_log")"
+else
+  say "the published edition could not be built: $(tail -n 3 "$publish_log")"
+  rm -f "$publish_log"
+  stop_all
+  exit 1
+fi
+rm -f "$publish_log"
 DEPLOY_SITE="$site" DEPLOY_UPSTREAMS="$upstreams" DEPLOY_COOKIE_SECRET="$cookie_secret" \
   DEPLOY_PRELOAD="$preload" DEPLOY_FRAME_PREFIX="$frame_prefix" DEPLOY_FRAME_ROOT="$frame_root" \
-  DEPLOY_FONT_ROOT="${font_root:-/nonexistent}" \
+  DEPLOY_FONT_ROOT="${font_root:-/nonexistent}" DEPLOY_PUBLISHED_ROOT="$published_dir" \
   "$caddy" run --adapter caddyfile --config deploy/Caddyfile &
 pids+=("$!")
 names+=("caddy on $site")

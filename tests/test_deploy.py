@@ -142,6 +142,7 @@ def test_caddy_accepts_the_configuration(site, tmp_path):
         "DEPLOY_FRAME_PREFIX": "/component/streamlit_folium.st_folium",
         "DEPLOY_FRAME_ROOT": "/srv/frame",
         "DEPLOY_FONT_ROOT": "/srv/font",
+        "DEPLOY_PUBLISHED_ROOT": "/srv/published",
     }
     result = subprocess.run(
         [caddy(), "adapt", "--adapter", "caddyfile", "--config", "deploy/Caddyfile"],
@@ -158,6 +159,8 @@ def test_caddy_accepts_the_configuration(site, tmp_path):
     assert "frame-ancestors 'self' https://news.example.org" in config
     assert '"policy":"cookie"' in config
     assert '"uri":"/_stcore/health"' in config
+    assert '"root":"/srv/published"' in config
+    assert "frame-ancestors *" in config  # the published edition's embed pages
     assert '"root":"/srv/frame"' in config
     assert '"root":"/srv/font"' in config
 

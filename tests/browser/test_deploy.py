@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gzip
 import io
 import os
 import re
@@ -313,6 +314,51 @@ def test_the_page_works_under_its_csp_and_tiles_carry_no_referrer(browser, deplo
     assert tiles, "the map asked for no tiles, so the referrer check proves nothing"
     # (Playwright lists an empty "referer" for a request that carries none.)
     assert [(r.url, r.headers["referer"]) for r in tiles if r.headers.get("referer")] == []
+
+
+def test_the_published_edition_is_served_beside_the_explorer_with_no_cookie(deployment):
+    station = deployment.url + "published/station/nl-rotterdam-1/"
+    status, headers, body = fetch(station, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    assert headers.get("content-encoding") == "gzip"
+    assert headers["cache-control"] == "public, max-age=300"
+    assert "set-cookie" not in headers  # no app process, no sticky cookie
+    csp = headers["content-security-policy"]
+    assert "script-src 'self';" in csp
+    assert "frame-ancestors 'self'" in csp
+    page = gzip.decompress(body).decode("utf-8")
+    assert "Rotterdam" in page
+    hashed = re.search(r'href="\.\./\.\./(static/site\.[0-9a-f]+\.css)"', page)
+    assert hashed, "the station page names its hashed style sheet"
+    _, static, _ = fetch(deployment.url + "published/" + hashed.group(1))
+    assert static["cache-control"] == "public, max-age=31536000, immutable"
+    _, feed, body = fetch(deployment.url + "published/feeds/all.xml")
+    assert feed["content-type"].startswith("application/atom+xml")
+    assert body.startswith(b"<?xml")
+    _, embed, _ = fetch(deployment.url + "published/embed/station/nl-rotterdam-1/")
+    assert "frame-ancestors *" in embed["content-security-policy"]
+    # The explorer's own links keep working, beside it.
+    status, _, body = fetch(deployment.url + "?station=nl-rotterdam-1")
+    assert status == 200
+    assert b"<noscript>" in body or b"<script" in body
+    assert fetch(deployment.url + "published")[0] == 308
+
+
+def test_a_published_page_works_under_its_csp_and_asks_no_other_host(browser, deployment):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    context.add_init_script(VIOLATIONS)
+    messages: list[str] = []
+    hosts: set[str] = set()
+    context.on("console", lambda message: messages.append(message.text))
+    context.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: messages.append(f"page error: {exc}"))
+    page.goto(deployment.url + "published/station/nl-rotterdam-1/")
+    page.locator(".st-mark").first.wait_for(timeout=120_000)
+    context.close()
+    assert [m for m in messages if "CSP" in m or "Content Security" in m or "error" in m] == []
+    assert hosts == {"127.0.0.1"}
 
 
 def wait_exit(deployment: Deployment, timeout: float = 90) -> int:
