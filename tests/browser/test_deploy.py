@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import gzip
+import http.client
 import io
 import os
 import re
@@ -342,7 +343,11 @@ def test_the_published_edition_is_served_beside_the_explorer_with_no_cookie(depl
     status, _, body = fetch(deployment.url + "?station=nl-rotterdam-1")
     assert status == 200
     assert b"<noscript>" in body or b"<script" in body
-    assert fetch(deployment.url + "published")[0] == 308
+    bare = http.client.HTTPConnection("127.0.0.1", urlsplit(deployment.url).port, timeout=30)
+    bare.request("GET", "/published")
+    answer = bare.getresponse()
+    assert (answer.status, answer.getheader("Location")) == (308, "/published/")
+    bare.close()
 
 
 def test_a_published_page_works_under_its_csp_and_asks_no_other_host(browser, deployment):
