@@ -488,7 +488,8 @@ def overview_tab(view: View, record: StationRecord | None) -> None:
 
 
 def responses_tab(view: View, record: StationRecord | None) -> None:
-    for _code, country, timeline in panels.country_timelines(view.responses, view.stations):
+    timelines = panels.country_timelines(view.responses, view.stations, view.lang)
+    for _code, country, timeline in timelines:
         with st.expander(f"{panels.md_text(country)} ({len(timeline)})"):
             show_timeline(timeline, view.lang)
 
@@ -499,7 +500,7 @@ def country_tab(view: View, record: StationRecord | None) -> None:
 
 
 def charts_tab(view: View, record: StationRecord | None) -> None:
-    per_country = panels.stations_per_country(view.stations).head(25)
+    per_country = panels.stations_per_country(view.stations, view.lang).head(25)
     st.vega_lite_chart(chart_spec(per_country, "per_country", view.lang), width="stretch")
     per_year = panels.responses_per_year(view.view_responses, view.lang)
     st.vega_lite_chart(chart_spec(per_year, "per_year", view.lang), width="stretch")
@@ -677,6 +678,7 @@ def about(view: View, filters: Filters) -> None:
     if box.open:
         with box:
             st.markdown(panels.md_text(t("method", lang)))
+            st.caption(panels.md_text(t("translation_note", lang)))
             coverage_line(view)
             st.markdown(texts.version_line(view.version, DATA_REVIEWED, git_commit(), lang))
             query = urlencode(to_query(filters, display=view.display))
@@ -699,7 +701,7 @@ def page_top() -> str:
     st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
     st.html(PAGE_CSS)
     st.sidebar.radio(
-        "Language / 语言",
+        "Language / 语言 / 語言",
         options=list(LANGUAGES),
         format_func=LANGUAGES.get,
         key=Keys.LANG,

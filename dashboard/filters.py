@@ -20,7 +20,15 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from dashboard.data import show_value
-from dashboard.i18n import Msg, bureau_label, msg, response_label, status_label, t
+from dashboard.i18n import (
+    Msg,
+    bureau_label,
+    country_label,
+    msg,
+    response_label,
+    status_label,
+    t,
+)
 from dashboard.places import DEFAULT_KM, MAX_KM
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
@@ -643,7 +651,10 @@ FILTERS: tuple[FilterKind, ...] = (
         Param("country", "country=NL,CA", "ISO 3166-1 alpha-2 codes of the data, comma-separated"),
         "country",
         column="country_code",
-        word=lambda code, ctx: f"{ctx.country_names.get(code, code)} ({ctx.counts.get(code, 0)})",
+        word=lambda code, ctx: (
+            f"{country_label(code, ctx.lang, ctx.country_names.get(code))}"
+            f" ({ctx.counts.get(code, 0)})"
+        ),
         upper=True,
     ),
     ChoiceFilter(

@@ -20,8 +20,8 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard import assets
-from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, status_label, t
-from dashboard.panels import country_layers
+from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, language, status_label, t
+from dashboard.panels import country_layers, country_words
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import SLUG_PATTERN, STATUS_DEFINITIONS
 from dashboard.urlstate import MapFrame
@@ -83,7 +83,7 @@ _STATUS_MARKS = {
     "investigation_closed": ("#6B7280", "E"),
 }
 STATUS_STYLES: dict[str, StatusStyle] = {
-    code: StatusStyle(colour, letter, STATUS_LABELS[code][0])
+    code: StatusStyle(colour, letter, STATUS_LABELS[code])
     for code, (colour, letter) in _STATUS_MARKS.items()
 }
 UNKNOWN_STYLE = StatusStyle("#374151", "?", "Other status")
@@ -91,7 +91,6 @@ assert set(STATUS_STYLES) == set(STATUS_DEFINITIONS)
 
 CHUNKED_ABOVE = 250_000
 # How a list of places is joined in each language (a punctuation mark, not a message).
-LIST_COMMA = {"en": ", ", "zh": "、"}
 _NO_RESPONSES = pd.DataFrame({"country_code": [], "response_type": []}, dtype=object)
 # How a marker's popup names its station, "ID nl-rotterdam-1 |": the text before and after
 # the id. map.js writes it from the layer's settings (`popupId`); a click on the map comes back
@@ -297,7 +296,7 @@ def layer_settings(count: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, object
             "clusterCountry": t("cluster_country", lang),
             "clusterCountries": t("cluster_countries", lang),
             "andMore": t("list_and_more", lang),
-            "comma": LIST_COMMA[lang],
+            "comma": t("list_comma", lang),
         },
         "cluster": {
             "maxClusterRadius": 40,
@@ -332,7 +331,7 @@ var {{ this.get_name() }} = stStationLayer({{ this.settings }}, {{ this.rows_jso
         super().__init__()
         self._name = "StationLayer"
         self.styles = status_styles(lang)
-        self.rows_json = station_rows_json(stations, base)
+        self.rows_json = station_rows_json(stations, base, lang)
         self.settings = js_json(layer_settings(len(stations), lang))
 
     @property
@@ -351,12 +350,14 @@ _STYLE_INDEX = {status: i for i, status in enumerate(STATUS_STYLES)}
 _UNKNOWN_INDEX = len(STATUS_STYLES)
 TEXT_COLUMNS = ("name", "city", "country", "status_date", "first_reported_by")
 # The payload of a whole shared table, made once (see `station_rows_json`).
-_WHOLE: dict[int, tuple[pd.DataFrame, str]] = {}
+_WHOLE: dict[tuple[int, str], tuple[pd.DataFrame, str]] = {}
 
 
-def station_columns(stations: pd.DataFrame) -> dict[str, list]:
+def station_columns(stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> dict[str, list]:
     """What the browser needs per station, column by column: id, coordinates, style index,
-    approximate flag, and each text column as codes (-1: empty) into its distinct values."""
+    approximate flag, and each text column as codes (-1: empty) into its distinct values (the
+    country named in `lang`)."""
+    stations = country_words(stations, lang)
     styles = stations["status"].astype(object).map(_STYLE_INDEX).fillna(_UNKNOWN_INDEX)
     tables, codes = [], []
     for column in TEXT_COLUMNS:
@@ -374,19 +375,21 @@ def station_columns(stations: pd.DataFrame) -> dict[str, list]:
     }
 
 
-def station_rows_json(stations: pd.DataFrame, base: pd.DataFrame | None = None) -> str:
+def station_rows_json(
+    stations: pd.DataFrame, base: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """The stations' payload as JSON for the page. `base`: the shared table the view was
     selected from; when the view is that whole table (no filter), its payload is made once
     and reused by every session."""
     if base is not None and stations is base:
-        cached = _WHOLE.get(id(base))
+        cached = _WHOLE.get((id(base), language(lang)))
         if cached is None or cached[0] is not base:
             if len(_WHOLE) >= 8:
                 _WHOLE.clear()
-            cached = (base, js_json(station_columns(base)))
-            _WHOLE[id(base)] = cached
+            cached = (base, js_json(station_columns(base, lang)))
+            _WHOLE[(id(base), language(lang))] = cached
         return cached[1]
-    return js_json(station_columns(stations))
+    return js_json(station_columns(stations, lang))
 
 
 def rows_from_columns(columns: dict[str, list]) -> list[list]:

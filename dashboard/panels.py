@@ -21,6 +21,8 @@ from dashboard.i18n import (
     RESPONSE_LABELS,
     STATUS_LABELS,
     bureau_label,
+    country_label,
+    language,
     response_label,
     status_label,
     t,
@@ -166,11 +168,26 @@ def station_fields(record: StationRecord, lang: str = DEFAULT_LANGUAGE) -> list[
     return out
 
 
-def place_words(record: Mapping[str, object]) -> str:
-    """A station's place in words: "City, Country", or the country alone (as map.js says it)."""
+def place_words(record: Mapping[str, object], lang: str = DEFAULT_LANGUAGE) -> str:
+    """A station's place in words: "City, Country", or the country alone (as map.js says it);
+    the country named in `lang`."""
     city = record.get("city")
     city = "" if city is None or (isinstance(city, float) and pd.isna(city)) else str(city)
-    return f"{city}, {record['country']}" if city else str(record["country"])
+    country = country_label(str(record.get("country_code", "")), lang, str(record["country"]))
+    return f"{city}, {country}" if city else country
+
+
+def country_words(stations: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`stations` with the `country` column in `lang` (CLDR's names; English keeps the data's
+    own), for what the page shows. The caller's frame is not changed."""
+    if language(lang) == DEFAULT_LANGUAGE or stations.empty:
+        return stations
+    pairs = stations[["country_code", "country"]].drop_duplicates("country_code")
+    names = {
+        str(code): country_label(str(code), lang, str(name))
+        for code, name in pairs.itertuples(index=False)
+    }
+    return stations.assign(country=stations["country_code"].astype(str).map(names))
 
 
 def sources_of(record: StationRecord) -> list[str]:
@@ -201,11 +218,12 @@ def view_responses(responses: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFr
 
 
 def country_timelines(
-    responses: pd.DataFrame, stations: pd.DataFrame
+    responses: pd.DataFrame, stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
 ) -> list[tuple[str, str, pd.DataFrame]]:
-    """(code, country name, its responses of the view, oldest first) for each country of
-    `stations`."""
-    names = stations.drop_duplicates("country_code").set_index("country_code")["country"]
+    """(code, country name in `lang`, its responses of the view, oldest first) for each country
+    of `stations`."""
+    firsts = country_words(stations, lang).drop_duplicates("country_code")
+    names = firsts.set_index("country_code")["country"]
     ordered = view_responses(responses, stations)
     by_country = {str(code): group for code, group in ordered.groupby("country_code")}
     empty = ordered.head(0)
@@ -216,7 +234,8 @@ def country_timelines(
     return out
 
 
-def stations_per_country(stations: pd.DataFrame) -> pd.DataFrame:
+def stations_per_country(stations: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    stations = country_words(stations, lang)
     counts = stations.groupby("country", dropna=False).size().rename("stations").reset_index()
     return counts.sort_values(["stations", "country"], ascending=[False, True])
 
@@ -365,7 +384,7 @@ def country_summary(
     rows = []
     ordered = by_date(responses)
     strongest = strongest_responses(responses)
-    for country, group in stations.groupby("country", sort=True):
+    for country, group in country_words(stations, lang).groupby("country", sort=True):
         counts = group["status"].value_counts()
         statuses = ", ".join(
             f"{int(counts[s])} {status_label(s, lang)}" for s in STATUS_DEFINITIONS if s in counts

@@ -36,7 +36,15 @@ import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
 from dashboard import assets, maps
-from dashboard.i18n import MESSAGES, long_date, plural, response_label, status_label, t
+from dashboard.i18n import (
+    MESSAGES,
+    long_date,
+    month_year,
+    plural,
+    response_label,
+    status_label,
+    t,
+)
 from dashboard.panels import place_words
 from dashboard.rules import NO_RESPONSE, by_date, strongest_responses
 from dashboard.schema import SLUG_PATTERN, StationRecord, record_of
@@ -628,7 +636,7 @@ def date_words(value: object, lang: str = LANG) -> str:
             return long_date(dt.date(*parts), lang)
         if len(parts) == 2:
             month = dt.date(parts[0], parts[1], 1)
-            return f"{month.year}年{month.month}月" if lang == "zh" else f"{month:%B %Y}"
+            return month_year(month, lang)
     except ValueError:
         pass
     return text

@@ -21,7 +21,15 @@ from dashboard import export, history
 from dashboard.changes import Change
 from dashboard.data import Rejection
 from dashboard.filters import Filters, showing_text
-from dashboard.i18n import MESSAGES, bureau_label, long_date, response_label, status_label, t
+from dashboard.i18n import (
+    MESSAGES,
+    bureau_label,
+    country_label,
+    long_date,
+    response_label,
+    status_label,
+    t,
+)
 from dashboard.panels import (
     REPORTS,
     Coverage,
@@ -111,7 +119,7 @@ def place_line(
         km=f"{km:g}",
         place=place.name,
         name=str(record["name"]),
-        where=place_words(record),
+        where=place_words(record, lang),
         distance=f"{distance:,.0f}",
     )
     return md_text(f"{missed} {words}")
@@ -301,7 +309,7 @@ def filter_words(
     names = country_names or {}
     either = t("fw_or", lang)
     lists = (
-        ("fw_countries", [names.get(code, code) for code in filters.countries]),
+        ("fw_countries", [country_label(c, lang, names.get(c, c)) for c in filters.countries]),
         ("fw_statuses", [status_label(code, lang) for code in filters.statuses]),
         ("fw_bureaus", [bureau_label(code, lang) for code in filters.bureaus]),
         ("fw_listed_in", [_listed_name(code, lang) for code in filters.listed_in]),
@@ -318,7 +326,7 @@ def filter_words(
         parts.append(t("fw_station", lang, id=filters.station))
     if not parts:
         return t("filters_none", lang)
-    return t("filters_words", lang, filters=("；" if lang == "zh" else "; ").join(parts))
+    return t("filters_words", lang, filters=t("list_semicolon", lang).join(parts))
 
 
 def _listed_name(code: str, lang: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from dashboard.data import show_value
 from dashboard.filters import FILTERS, Choices, Filters, Param, last_value
-from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Msg, msg
+from dashboard.i18n import DEFAULT_LANGUAGE, Msg, language, match_language, msg
 
 MIN_MAP_ZOOM, MAX_MAP_ZOOM = 1, 18
 
@@ -92,14 +92,15 @@ def parse_query(
 
 
 def parse_language(params: Mapping[str, str | Sequence[str]]) -> tuple[str, list[Msg]]:
-    """The interface language a link asks for (`lang=zh`), else English with a notice."""
+    """The interface language a link asks for (`lang=zh-Hant`), as its canonical code, else
+    English with a notice. Old links' `zh`, and zh-CN, zh_Hans, zh-TW, EN-gb..., are understood
+    (`i18n.match_language`)."""
     if "lang" not in params:
         return DEFAULT_LANGUAGE, []
     value = last_value(params["lang"]).strip()
-    # zh-CN, zh_Hans, EN-gb...: the language part decides (Chinese is shown in Simplified).
-    base = value.lower().replace("_", "-").split("-")[0]
-    if base in LANGUAGES:
-        return base, []
+    found = match_language(value)
+    if found is not None:
+        return found, []
     return DEFAULT_LANGUAGE, [msg("bad_lang", value=show_value(value))]
 
 
@@ -151,8 +152,8 @@ def to_query(
     for kind in FILTERS:
         out.update(kind.to_query(filters))
     display = display or Display(lang)
-    if display.lang != DEFAULT_LANGUAGE and display.lang in LANGUAGES:
-        out["lang"] = display.lang
+    if language(display.lang) != DEFAULT_LANGUAGE:
+        out["lang"] = language(display.lang)
     if not display.tiles:
         out["tiles"] = "0"
     if display.frame is not None:

@@ -4,6 +4,7 @@ gives back from its link and its widgets the filters it was set to."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -259,7 +260,14 @@ def test_country_options_go_by_name_and_show_their_station_count():
     countries = next(kind for kind in FILTERS if kind.fields == ("countries",))
     assert isinstance(countries, ChoiceFilter)
     assert countries.options(CONTEXT) == ["CA", "IE", "NL"]  # IE: not named, by its code
-    assert countries.word("NL", CONTEXT) == "Netherlands (2)"
+    assert countries.word("NL", replace(CONTEXT, lang="en")) == "Netherlands (2)"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "荷兰 (2)"), ("zh-Hant", "荷蘭 (2)")])
+def test_country_options_are_named_in_the_page_language_from_cldr(lang, word):
+    countries = next(kind for kind in FILTERS if kind.fields == ("countries",))
+    assert isinstance(countries, ChoiceFilter)
+    assert countries.word("NL", replace(CONTEXT, lang=lang)) == word
 
 
 def test_a_listed_option_is_named_in_the_page_language():

@@ -1,18 +1,23 @@
-"""The interface in English and 简体中文: no UI string lacks a translation, and a Chinese page
-shows no English interface text (data values stay as the data has them)."""
+"""The interface in English, 简体中文 and 繁體中文: every catalog translates every message with
+the same placeholders, the catalogs and their compiled files are in step with the source, the
+Traditional catalog is Traditional, and a Chinese page shows no English interface text (data
+values stay as the data has them)."""
 
 from __future__ import annotations
 
 import ast
+import builtins
+import datetime as dt
 import re
 from pathlib import Path
 
+import opencc
 import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, panels, rules, session
-from dashboard.i18n import MESSAGES, ONLY_IN_TRANSLATION, Msg, msg, placeholders, t
+from dashboard import catalogs, i18n, panels, rules, session
+from dashboard.i18n import CATALOGS, MESSAGES, ONLY_IN_TRANSLATION, Msg, msg, placeholders, t
 from dashboard.schema import (
     BUREAU_DEFINITIONS,
     LISTED_IN_DEFINITIONS,
@@ -21,6 +26,7 @@ from dashboard.schema import (
     STATIONS,
     STATUS_DEFINITIONS,
 )
+from scripts import draft_hant
 from tests.helpers import station, write
 from tests.test_app import start
 
@@ -28,19 +34,107 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 FILTERS_PY = ROOT / "dashboard" / "filters.py"  # draws the filters' widgets
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Written the same in both languages on purpose.
-SAME_IN_BOTH = {"col_station_id", "field_station_id"}
+# Written the same in every language on purpose, or punctuation only.
+NOT_WORDS = {"col_station_id", "field_station_id", "list_comma", "list_semicolon"}
+TRANSLATED = sorted(CATALOGS)
+TITLES = {
+    "zh-Hans": "被指称的中国海外警务“服务站”",
+    "zh-Hant": "被指稱的中國海外警務「服務站」",
+}
 
 
+def _entries(lang: str) -> dict[str, tuple[str, str]]:
+    """{key: (English msgid, translation)} of a language's catalog."""
+    catalog = catalogs.read(catalogs.po_path(lang))
+    return {str(m.context): (str(m.id), str(m.string)) for m in catalog if m.id}
+
+
+ENTRIES = {lang: _entries(lang) for lang in TRANSLATED}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalog_has_exactly_the_messages_of_the_source(lang):
+    assert set(ENTRIES[lang]) == set(MESSAGES)
+    changed = [key for key, (english, _) in ENTRIES[lang].items() if english != MESSAGES[key]]
+    assert changed == [], "English changed: pybabel extract and update (CONTRIBUTING.md)"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
 @pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_message_has_both_languages_with_the_same_placeholders(key):
-    en, zh = MESSAGES[key]["en"], MESSAGES[key]["zh"]
-    assert zh.strip(), f"{key} has no Chinese"
-    assert en.strip() or key in ONLY_IN_TRANSLATION, f"{key} has no English"
-    if en:
-        assert placeholders(en) == placeholders(zh), key
-    if key not in SAME_IN_BOTH and not key.startswith("bureau."):
-        assert CJK.search(zh), f"{key}: {zh!r} is not Chinese"
+def test_every_message_is_translated_with_the_same_placeholders(lang, key):
+    english, translated = ENTRIES[lang][key]
+    assert translated.strip(), f"{key} has no {lang}"
+    assert placeholders(english) == placeholders(translated), key
+    if key not in NOT_WORDS and not key.startswith("bureau."):
+        assert CJK.search(translated), f"{key}: {translated!r} is not Chinese"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_catalog_has_fuzzy_or_obsolete_entries(lang):
+    catalog = catalogs.read(catalogs.po_path(lang))
+    assert [m.context for m in catalog if m.id and m.fuzzy] == []
+    assert list(catalog.obsolete) == []
+
+
+def test_the_template_holds_every_message_of_the_source():
+    template = catalogs.read(catalogs.TEMPLATE)
+    assert {(m.context, m.id) for m in template if m.id} == set(MESSAGES.items())
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_compiled_catalogs_are_in_step_with_the_po_files(lang):
+    po = catalogs.po_path(lang)
+    expected = catalogs.compiled(catalogs.read(po))
+    assert po.with_suffix(".mo").read_bytes() == expected, (
+        "run: pybabel compile -d dashboard/locale"
+    )
+
+
+def test_the_traditional_catalog_is_what_the_draft_and_the_reviews_make():
+    assert draft_hant.main(["--check"]) == 0, "run: python -m scripts.draft_hant"
+
+
+def test_the_traditional_catalog_has_no_simplified_characters():
+    # OpenCC's s2t leaves Traditional text alone; the glossary's Taiwan forms are allowed as
+    # they are (s2t would make 核查 into 覈查).
+    s2t = opencc.OpenCC("s2t.json").convert
+    allowed = sorted(set(catalogs.read_glossary().values()), key=len, reverse=True)
+    found = []
+    for key, (_, text) in ENTRIES["zh-Hant"].items():
+        for term in allowed:
+            text = text.replace(term, "")
+        if s2t(text) != text:
+            found.append(f"{key}: {text} -> {s2t(text)}")
+    assert found == []
+
+
+def test_the_glossary_rows_are_complete_and_each_term_is_listed_once():
+    rows = catalogs.GLOSSARY.read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t") == ["simplified", "taiwan", "hong_kong", "notes"]
+    cells = [row.split("\t") for row in rows[1:]]
+    assert [row for row in cells if len(row) != 4 or not all(c.strip() for c in row)] == []
+    terms = [row[0] for row in cells]
+    assert len(terms) == len(set(terms))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中华人民共和国公安局发布声明", "中華人民共和國公安局發布聲明"),
+        ("报道的“服务站”", "報導的「服務站」"),
+        ("国家代码", "國家代碼"),
+    ],
+)
+def test_the_draft_takes_the_glossary_over_opencc(text, expected):
+    convert = opencc.OpenCC(catalogs.HANT_CONVERSION).convert
+    assert catalogs.draft(text, convert, catalogs.read_glossary()) == expected
+
+
+def test_each_language_has_its_own_translations_and_none_is_installed_process_wide():
+    assert t("filters", "zh-Hans") == "筛选"
+    assert t("filters", "zh-Hant") == "篩選"
+    assert i18n.translations("zh-Hans") is not i18n.translations("zh-Hant")
+    assert "_" not in vars(builtins)
 
 
 @pytest.mark.parametrize(
@@ -66,23 +160,81 @@ def test_every_schema_value_the_page_names_has_a_translation(prefix, codes):
 
 def test_a_message_decided_now_is_worded_in_the_language_shown_later():
     notice = msg("bad_lang", value="'xx'")
-    assert notice.text("en") == "Language lang='xx' is not one of: en, zh; English is shown."
-    assert notice.text("zh").startswith("语言 lang='xx'")
+    assert notice.text("en") == (
+        "Language lang='xx' is not one of: en, zh-Hans, zh-Hant (zh: zh-Hans); English is shown."
+    )
+    assert notice.text("zh-Hans").startswith("语言 lang='xx'")
+    assert notice.text("zh-Hant").startswith("語言 lang='xx'")
     assert str(notice) == notice.text("en")
     with pytest.raises(KeyError):
         msg("no_such_message")
 
 
+@pytest.mark.parametrize(
+    ("value", "lang"),
+    [
+        ("en", "en"),
+        ("zh", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh_CN", "zh-Hans"),
+        ("zh-SG", "zh-Hans"),
+        ("zh-Hans", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh-HK", "zh-Hant"),
+        ("zh-MO", "zh-Hant"),
+        ("zh_Hant", "zh-Hant"),
+        ("zh-Hant-TW", "zh-Hant"),
+        ("fr", "en"),
+        ("<script>", "en"),
+        (None, "en"),
+    ],
+)
+def test_language_codes_are_normalised(value, lang):
+    assert i18n.language(value) == lang
+
+
 def test_an_unknown_language_falls_back_to_english():
     assert t("filters", "fr") == "Filters"
-    assert i18n.language("zh") == "zh"
-    assert i18n.language("<script>") == "en"
+    assert t("filters", "zh") == t("filters", "zh-Hans")
+
+
+def test_a_note_said_only_in_translation_is_empty_in_english():
+    assert t("problems_english", "en") == ""
+    assert t("problems_english", "zh-Hant").startswith("以下問題明細為英文")
 
 
 def test_status_and_response_names_are_translated():
     assert i18n.status_label("investigating", "zh") == "调查中"
     assert i18n.response_label("closure_order", "zh") == "关闭令"
+    assert i18n.response_label("statement", "zh-Hant") == "聲明"
     assert i18n.status_label("made_up", "zh") == "made_up"
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "name", "expected"),
+    [
+        ("NL", "en", "Netherlands", "Netherlands"),  # English keeps the data's name
+        ("CZ", "en", "Czech Republic", "Czech Republic"),
+        ("NL", "zh-Hans", "Netherlands", "荷兰"),
+        ("NL", "zh-Hant", "Netherlands", "荷蘭"),
+        ("KR", "zh-Hant", "South Korea", "南韓"),
+        ("IT", "zh-Hant", "Italy", "義大利"),
+        ("nz", "zh-Hant", None, "紐西蘭"),
+        ("XK", "zh-Hans", "Kosovo", "科索沃"),
+        ("QQ", "zh-Hans", "Nowhere", "Nowhere"),  # unknown to CLDR: the data's name
+        ("QQ", "zh-Hans", None, "QQ"),
+    ],
+)
+def test_country_names_come_from_cldr_in_the_page_language(code, lang, name, expected):
+    assert i18n.country_label(code, lang, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "1,234,567.5"), ("zh-Hans", "1,234,567.5"), ("zh-Hant", "1,234,567.5")],
+)
+def test_numbers_are_formatted_for_the_page_language(lang, expected):
+    assert i18n.number(1234567.5, lang) == expected
 
 
 SHOWS_TEXT = {
@@ -128,12 +280,12 @@ def test_the_layout_passes_no_untranslated_text_to_streamlit(path):
 # English interface text long enough not to occur in the data by chance.
 def _english_fragments() -> set[str]:
     out = set()
-    for key, texts in MESSAGES.items():
-        if key == "language":
+    for key, english in MESSAGES.items():
+        if key == "language" or key in ONLY_IN_TRANSLATION:
             continue  # the switch's label is in both languages on purpose
         if key.split(".")[0] in ("status_meaning", "precision", "listed_in", "bureau"):
             continue  # definitions echo the data's own wording
-        for piece in re.split(r"\{[^}]*\}", texts["en"]):
+        for piece in re.split(r"\{[^}]*\}", english):
             words = piece.strip(" .,:;()…").split()
             if len(words) >= 3:
                 out.add(" ".join(words))
@@ -175,12 +327,13 @@ def _run(
     return start(query, list(argv))
 
 
-def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_chinese_page_shows_no_english_interface_text(monkeypatch, lang):
     # A selected station (details, history, sources), a bad parameter (notice), a place that
     # cannot be found offline (message) and an as-of date: most of the page's text at once.
     at = _run(
         {
-            "lang": "zh",
+            "lang": lang,
             "station": "nl-rotterdam-1",
             "utm_source": "x",
             "near": "Nowhereville-on-Sea",
@@ -191,7 +344,7 @@ def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
     )
     texts = _visible_texts(at)
     page = "\n".join(texts).replace("\\", "")
-    assert "被指称的中国海外警务“服务站”" in page
+    assert TITLES[lang] in page
     english = sorted(f for f in _english_fragments() if f in page)
     assert english == []
     labels = [w.label for w in (*at.multiselect, *at.text_input, *at.button, *at.tabs)]
@@ -202,10 +355,11 @@ def test_a_chinese_page_shows_no_english_interface_text(monkeypatch):
 def test_switching_language_rewords_the_page_and_the_link(monkeypatch):
     at = _run({"country": "NL"}, monkeypatch)
     assert at.title[0].value.startswith("Alleged")
-    at.radio(key="lang").set_value("zh").run()
-    assert at.title[0].value == t("title", "zh")
-    assert at.query_params["lang"] == "zh"
+    at.radio(key="lang").set_value("zh-Hant").run()
+    assert at.title[0].value == TITLES["zh-Hant"]
+    assert at.query_params["lang"] == "zh-Hant"
     assert at.query_params["country"] == "NL"
+    assert any(o.startswith("荷蘭") for w in at.multiselect for o in w.options)
     at.radio(key="lang").set_value("en").run()
     assert "lang" not in at.query_params
 
@@ -220,7 +374,7 @@ def test_a_bad_language_in_the_link_gives_an_english_page_and_a_notice(monkeypat
 def test_notices_follow_the_language_switch(monkeypatch):
     at = _run({"zzz": "1"}, monkeypatch)
     assert any("Unknown link parameter" in w.value for w in at.warning)
-    at.radio(key="lang").set_value("zh").run()
+    at.radio(key="lang").set_value("zh-Hans").run()
     assert any("未知的链接参数" in w.value for w in at.warning)
     # Kept as messages (not as text in the first language), so they follow the switch.
     assert all(isinstance(n, Msg) for n in at.session_state[session.STATE].notices)
@@ -237,36 +391,56 @@ def test_a_broken_file_is_reported_in_chinese_with_its_details(monkeypatch, tmp_
     assert at.title[0].value == t("title", "zh")  # the bundled data is shown instead
 
 
-@pytest.mark.parametrize("value", ["zh", "ZH", "zh-CN", "zh_Hans", "zh-TW"])
-def test_chinese_link_forms_give_the_chinese_page(monkeypatch, value):
+@pytest.mark.parametrize(
+    ("value", "lang"),
+    [
+        ("zh", "zh-Hans"),  # old links keep giving Simplified
+        ("ZH", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh_Hans", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh-HK", "zh-Hant"),
+        ("zh-Hant", "zh-Hant"),
+    ],
+)
+def test_chinese_link_forms_give_the_chinese_page(monkeypatch, value, lang):
     at = _run({"lang": value}, monkeypatch)
-    assert at.title[0].value == t("title", "zh")
+    assert at.title[0].value == TITLES[lang]
     assert list(at.warning) == []
+    assert at.radio(key="lang").value == lang
 
 
 @pytest.mark.parametrize(
-    ("count", "en", "zh"),
+    ("count", "en", "hans", "hant"),
     [
-        (1, "1 station", "1 个服务站"),
-        (2, "2 stations", "2 个服务站"),
-        (0, "0 stations", "0 个服务站"),
+        (1, "1 station", "1 个服务站", "1 個服務站"),
+        (2, "2 stations", "2 个服务站", "2 個服務站"),
+        (0, "0 stations", "0 个服务站", "0 個服務站"),
+        (1234, "1,234 stations", "1,234 个服务站", "1,234 個服務站"),
     ],
 )
-def test_counts_take_the_right_plural(count, en, zh):
+def test_counts_take_the_right_plural(count, en, hans, hant):
     assert i18n.plural("n_stations", count, "en") == en
-    assert i18n.plural("n_stations", count, "zh") == zh
+    assert i18n.plural("n_stations", count, "zh-Hans") == hans
+    assert i18n.plural("n_stations", count, "zh-Hant") == hant
 
 
-def test_long_dates_in_both_languages():
-    import datetime as dt
+@pytest.mark.parametrize(
+    ("lang", "day", "month"),
+    [
+        ("en", "1 October 2022", "October 2022"),
+        ("zh", "2022年10月1日", "2022年10月"),
+        ("zh-Hant", "2022年10月1日", "2022年10月"),
+    ],
+)
+def test_dates_come_from_cldr_in_the_page_language(lang, day, month):
+    assert i18n.long_date(dt.date(2022, 10, 1), lang) == day
+    assert i18n.month_year(dt.date(2022, 10, 1), lang) == month
 
-    day = dt.date(2022, 10, 1)
-    assert i18n.long_date(day, "en") == "1 October 2022"
-    assert i18n.long_date(day, "zh") == "2022年10月1日"
 
-
-def test_the_changes_tab_in_chinese_shows_no_english_interface_text(monkeypatch):
-    at = _run({"lang": "zh", "since": "2022-11-01"}, monkeypatch)
+@pytest.mark.parametrize(("lang", "changed"), [("zh-Hans", "状态变为"), ("zh-Hant", "狀態變為")])
+def test_the_changes_tab_in_chinese_shows_no_english_interface_text(monkeypatch, lang, changed):
+    at = _run({"lang": lang, "since": "2022-11-01"}, monkeypatch)
     page = "\n".join(_visible_texts(at)).replace("\\", "")
-    assert "状态变为" in page  # the Changes tab is open
+    assert changed in page  # the Changes tab is open
     assert sorted(f for f in _english_fragments() if f in page) == []

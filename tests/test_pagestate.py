@@ -78,7 +78,7 @@ def centre(frame: MapFrame) -> dict:
 
 def test_a_link_sets_language_tiles_frame_and_filters_on_the_first_run_only():
     state = opened({"lang": "zh", "tiles": "0", "map": "51.9,4.4,9", "country": "NL"})
-    assert (state.lang, state.tiles, state.book.own) == ("zh", False, MapFrame(51.9, 4.4, 9))
+    assert (state.lang, state.tiles, state.book.own) == ("zh-Hans", False, MapFrame(51.9, 4.4, 9))
     assert state.filters.countries == ("NL",)
     # A later run does not read the link again: the reader's own changes stay.
     later = replace(state, lang="en", filters=Filters(countries=("IE",)))

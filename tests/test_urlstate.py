@@ -162,8 +162,19 @@ def test_near_and_km_round_trip_and_bad_km_gives_a_notice():
     ("params", "lang", "notice"),
     [
         ({}, "en", False),
-        ({"lang": "zh"}, "zh", False),
-        ({"lang": ["en", "ZH"]}, "zh", False),
+        ({"lang": "zh"}, "zh-Hans", False),  # old links
+        ({"lang": ["en", "ZH"]}, "zh-Hans", False),
+        ({"lang": "zh-Hans"}, "zh-Hans", False),
+        ({"lang": "zh-CN"}, "zh-Hans", False),
+        ({"lang": "zh_CN"}, "zh-Hans", False),
+        ({"lang": "zh-SG"}, "zh-Hans", False),
+        ({"lang": "zh-Hant"}, "zh-Hant", False),
+        ({"lang": "zh_Hant"}, "zh-Hant", False),
+        ({"lang": "zh-TW"}, "zh-Hant", False),
+        ({"lang": "zh-HK"}, "zh-Hant", False),
+        ({"lang": "zh-MO"}, "zh-Hant", False),
+        ({"lang": "zh-Hant-HK"}, "zh-Hant", False),
+        ({"lang": "en-GB"}, "en", False),
         ({"lang": "fr"}, "en", True),
         ({"lang": "<script>alert(1)</script>"}, "en", True),
     ],
@@ -177,7 +188,9 @@ def test_language_from_the_link(params, lang, notice):
 
 
 def test_language_goes_into_the_link_unless_english():
-    assert to_query(Filters(countries=("NL",)), "zh") == {"country": "NL", "lang": "zh"}
+    assert to_query(Filters(countries=("NL",)), "zh-Hant") == {"country": "NL", "lang": "zh-Hant"}
+    # An old code is written as the canonical one.
+    assert to_query(Filters(countries=("NL",)), "zh") == {"country": "NL", "lang": "zh-Hans"}
     assert to_query(Filters(countries=("NL",)), "en") == {"country": "NL"}
 
 
@@ -227,11 +240,11 @@ def test_map_frame_parameter(value, frame):
 
 
 def test_display_and_embedding_parameters_round_trip():
-    display = Display("zh", False, MapFrame(51.9225, 4.4792, 9))
+    display = Display("zh-Hans", False, MapFrame(51.9225, 4.4792, 9))
     query = to_query(Filters(countries=("NL",)), display=display, keep={"embed": "true"})
     assert query == {
         "country": "NL",
-        "lang": "zh",
+        "lang": "zh-Hans",
         "tiles": "0",
         "map": "51.9225,4.4792,9",
         "embed": "true",

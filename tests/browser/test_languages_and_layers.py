@@ -45,7 +45,7 @@ def test_language_switch_rewords_page_map_and_link(session):
     page.get_by_role("heading", name=t("title", "zh")).wait_for()
     wait_idle(page)
     assert page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 2 个，分布于 1 个国家").is_visible()
-    assert query_of(page)["lang"] == ["zh"]
+    assert query_of(page)["lang"] == ["zh-Hans"]
     assert page.title() == t("page_title", "zh")
     assert query_of(page)["country"] == ["NL"]
     assert page.get_by_role("tab", name="按国家").is_visible()
