@@ -700,6 +700,13 @@ def page_top() -> str:
     lang = state.lang
     st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
     st.html(PAGE_CSS)
+    # <html lang> follows the page's language (Streamlit's own page says "en"): a hidden mark
+    # and our own script, served from the static folder, copy it there (dashboard/web/page.js).
+    st.html(
+        f'<span id="st-page-lang" data-lang="{html.escape(lang)}" hidden></span>'
+        f'<script src="{assets.url("web/page.js")}"></script>',
+        unsafe_allow_javascript=True,
+    )
     st.sidebar.radio(
         "Language / 语言 / 語言",
         options=list(LANGUAGES),

@@ -284,6 +284,7 @@ def layer_settings(count: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, object
     """The settings of map.js's `stStationLayer` for `count` stations: the marker styles, the
     popup's id marks, the words of tooltips, popups and cluster names, and clustering."""
     return {
+        "lang": language(lang),  # the frame's <html lang> (map.js)
         "styles": status_styles(lang),
         "popupId": list(POPUP_ID_AROUND),
         "words": {

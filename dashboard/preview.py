@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
-from dashboard import assets, maps
+from dashboard import assets, maps, parallel
 from dashboard.i18n import (
     MESSAGES,
     long_date,
@@ -774,22 +774,33 @@ def _write(path: Path, content: bytes) -> Path:
 def write_all(out_dir: Path, bundle: BundleLike) -> list[Path]:
     """Every image of a published edition under `out_dir`: img/index.png, one per station
     (img/station/<station_id>.png) and one per country (img/country/<code in lower case>.png);
-    their paths."""
+    their paths. Many stations are drawn on every core (`parallel.map_chunks`)."""
     stations, responses, version = bundle.stations, bundle.responses, bundle.version
     img = out_dir / "img"
     written = [_write(img / "index.png", index_image(stations, version))]
     # Nearby stations one after the other: their tiles are still in the cache.
     ordered = stations.sort_values(["country_code", "latitude", "longitude"], kind="stable")
-    for _, row in ordered.iterrows():
-        record = record_of(row.items())
-        name = str(record["station_id"])
+    for name in ordered["station_id"].astype(str):
         if not re.fullmatch(SLUG_PATTERN, name):
             raise ValueError(f"station_id {name!r} is not a slug ({SLUG_PATTERN}): no file name")
-        written.append(_write(img / "station" / f"{name}.png",
-                              station_image(record, stations, version)))  # fmt: skip
+    ids = [(img, name) for name in ordered["station_id"].astype(str)]
+    written += parallel.map_chunks(_station_images, (stations, version), ids)
     for code in sorted(set(stations["country_code"].astype(str))):
         if not re.fullmatch(r"[A-Z]{2}", code):
             raise ValueError(f"country_code {code!r} is not two capital letters: no file name")
         image = country_image(code, stations, responses, version)
         written.append(_write(img / "country" / f"{code.lower()}.png", image))
     return written
+
+
+def _station_images(
+    shared: tuple[pd.DataFrame, str | None], ids: Sequence[tuple[Path, str]]
+) -> list[Path]:
+    """Draw and write these stations' images (a chunk: `parallel.map_chunks`)."""
+    stations, version = shared
+    rows = stations.set_index("station_id", drop=False)
+    return [
+        _write(img / "station" / f"{name}.png",
+               station_image(record_of(rows.loc[name].items()), stations, version))
+        for img, name in ids
+    ]  # fmt: skip

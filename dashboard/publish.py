@@ -17,14 +17,14 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard import assets, export, feeds, preview, schema, site
+from dashboard import assets, export, feeds, parallel, preview, schema, site
 from dashboard.data import RESPONSES_PATH, STATIONS_PATH, DataError, load_responses, load_stations
 from dashboard.versions import releases, version_beside
 
@@ -262,7 +262,7 @@ def country_codes(stations: pd.DataFrame) -> list[str]:
 
 
 def pages(bundle: Bundle) -> dict[str, Callable[[site.Site], str]]:
-    """Every page of the site (not the embeds) by its folder under the site root."""
+    """Every page of the site but the stations' and the embeds, by its folder."""
     stations, responses = bundle.stations, bundle.responses
     changelog = bundle.stations_path.parent / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else NO_CHANGELOG
@@ -274,20 +274,62 @@ def pages(bundle: Bundle) -> dict[str, Callable[[site.Site], str]]:
     }
     for code in country_codes(stations):
         out[site.country_path(code)] = partial(site.country_page, code, stations, responses)
-    for record in records(stations):
-        out[site.station_path(record["station_id"])] = partial(site.station_page, record, responses)
     return out
+
+
+def page_paths(bundle: Bundle) -> list[str]:
+    """Every page's folder (for the sitemap): the site's own and one per station."""
+    return [*pages(bundle), *(site.station_path(r["station_id"]) for r in records(bundle.stations))]
 
 
 NO_CHANGELOG = "# Changelog of the data\n\nNo changelog came with these files.\n"
 
 
+def by_country(responses: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The responses of each country: a station's page reads only its country's (a few rows,
+    instead of every response for each of thousands of pages)."""
+    return {str(code): rows for code, rows in responses.groupby("country_code", sort=False)}
+
+
+def _station_pages(bundle: Bundle, ids: Sequence[tuple[Path, str]]) -> list[Path]:
+    """Write the pages of these stations (a chunk: `parallel.map_chunks`)."""
+    about = site_of(bundle, static_files(bundle.stations))
+    responses = by_country(bundle.responses)
+    empty = bundle.responses.iloc[0:0]
+    rows = bundle.stations.set_index("station_id", drop=False)
+    written = []
+    for out_dir, station_id in ids:
+        record = schema.record_of(rows.loc[station_id].items())
+        own = responses.get(str(record["country_code"]), empty)
+        page = site.station_page(record, own, about)
+        written.append(write_file(out_dir, f"{site.station_path(station_id)}index.html", page))
+    return written
+
+
 def write_pages(out_dir: Path, bundle: Bundle) -> list[Path]:
     about = site_of(bundle, static_files(bundle.stations))
-    return [
+    written = [
         write_file(out_dir, f"{path}index.html", make(about))
         for path, make in pages(bundle).items()
     ]
+    ids = [(out_dir, str(r["station_id"])) for r in records(bundle.stations)]
+    return written + parallel.map_chunks(_station_pages, bundle, ids)
+
+
+def _station_embeds(bundle: Bundle, ids: Sequence[tuple[Path, str]]) -> list[Path]:
+    """Write the embed pages of these stations (a chunk: `parallel.map_chunks`)."""
+    about = site_of(bundle, static_files(bundle.stations))
+    responses = by_country(bundle.responses)
+    empty = bundle.responses.iloc[0:0]
+    rows = bundle.stations.set_index("station_id", drop=False)
+    written = []
+    for out_dir, station_id in ids:
+        record = schema.record_of(rows.loc[station_id].items())
+        embed = site.embed_station(record, responses.get(str(record["country_code"]), empty))
+        written.append(
+            write_file(out_dir, f"embed/{embed.target}index.html", site.embed_page(embed, about))
+        )
+    return written
 
 
 def write_embeds(out_dir: Path, bundle: Bundle) -> list[Path]:
@@ -296,11 +338,12 @@ def write_embeds(out_dir: Path, bundle: Bundle) -> list[Path]:
     stations, responses = bundle.stations, bundle.responses
     embeds = [site.embed_all(stations, responses)]
     embeds += [site.embed_country(code, stations, responses) for code in country_codes(stations)]
-    embeds += [site.embed_station(record, responses) for record in records(stations)]
-    return [
+    written = [
         write_file(out_dir, f"embed/{e.target}index.html", site.embed_page(e, about))
         for e in embeds
     ]
+    ids = [(out_dir, str(r["station_id"])) for r in records(stations)]
+    return written + parallel.map_chunks(_station_embeds, bundle, ids)
 
 
 def write_data(out_dir: Path, bundle: Bundle) -> list[Path]:
@@ -326,7 +369,7 @@ def write_data(out_dir: Path, bundle: Bundle) -> list[Path]:
 def write_sitemap(out_dir: Path, bundle: Bundle) -> list[Path]:
     about = site_of(bundle, static_files(bundle.stations))
     return [
-        write_file(out_dir, "sitemap.xml", site.sitemap_xml(pages(bundle), about)),
+        write_file(out_dir, "sitemap.xml", site.sitemap_xml(page_paths(bundle), about)),
         write_file(out_dir, "robots.txt", site.robots_txt(about)),
     ]
 

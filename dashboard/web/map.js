@@ -367,6 +367,8 @@
    * [id, lat, lon, style, approximate, name, city, country, status date, first reported by]. */
   function stStationLayer(options, data) {
     var styles = options.styles, words = options.words;
+    // The frame's language, for screen readers (its page is folium's, declared English).
+    if (options.lang) { document.documentElement.lang = options.lang; }
     var clusterOptions = L.extend({}, options.cluster, {
       iconCreateFunction: function (cluster) {
         var n = cluster.getChildCount();
