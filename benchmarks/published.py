@@ -80,7 +80,9 @@ def first_visit(browser, url: str) -> tuple[int, float]:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW)
     sizes: dict[str, float] = {}
-    cdp.on("Network.loadingFinished", lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]}))
+    cdp.on(
+        "Network.loadingFinished", lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]})
+    )
     page.goto(url)
     page.locator(".st-mark").first.wait_for(timeout=120_000)
     first = page.evaluate("() => performance.now()") / 1000

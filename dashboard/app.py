@@ -52,7 +52,6 @@ from dashboard.filters import (
     country_counts,
     country_names,
     months_between,
-    showing_text,
 )
 from dashboard.i18n import (
     LANGUAGES,
@@ -70,6 +69,7 @@ from dashboard.view import Data, View, fitted_frame, make_view, selected_record,
 
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
+VIEW_TEXT_ID = "st-view-text"  # the written view's element (map.js reads the same id)
 PAGE_CSS = f"""<style>
 [data-testid="{compat.MAIN_BLOCK}"] {{ padding: 3.6rem 1rem 2rem; max-width: none; }}
 [data-testid="{compat.MAIN_BLOCK}"] h1 {{ font-size: 1.45rem; line-height: 1.25;
@@ -79,6 +79,7 @@ iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 175px) !i
 .{compat.KEYED_CLASS}side {{ max-height: calc(100vh - 175px); min-height: 380px;
   overflow-y: auto; padding-right: 0.25rem; }}
 .st-phone-cue {{ margin: 0; font-size: 0.95rem; }}
+.st-view-text {{ margin: 0.3rem 0 0; font-size: 0.9rem; color: #374151; }}
 /* Captions: Streamlit fades them (opacity 0.6) to under 4.5:1; ours are solid dark grey. */
 [data-testid="{compat.CAPTION}"] {{ color: #4b5563 !important; opacity: 1 !important; }}
 .{compat.KEYED_CLASS}side h2 {{ font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }}
@@ -438,6 +439,10 @@ def station_map(view: View, record: StationRecord | None, state: PageState) -> N
         returned_objects=["last_object_clicked_popup", "center", "zoom", "selected_layers"],
         on_change=session.from_map,
     )
+    # The written view: under the map, and the map frame's accessible description (map.js
+    # points the frame's aria-describedby at it).
+    described = html.escape(texts.view_description(view, view.lang))
+    st.html(f'<p id="{VIEW_TEXT_ID}" class="st-view-text">{described}</p>')
     if record:
         status = status_label(str(record["status"]), view.lang)
         cue = t("selected_cue", view.lang, name=str(record["name"]), status=status)
@@ -582,7 +587,7 @@ def map_image(view: View, cite: str) -> bytes:
     lang = preview.LANG
     place = (view.place.latitude, view.place.longitude, view.km) if view.place else None
     lines = [
-        showing_text(view.stations, len(view.all_stations), lang),
+        texts.view_description(view, lang),
         texts.filter_words(view.filters, lang, country_names(view.all_stations)),
         cite,
     ]
@@ -684,11 +689,10 @@ def about(view: View, filters: Filters) -> None:
             query = urlencode(to_query(filters, display=view.display))
             now = dt.datetime.now(dt.UTC)
             st.markdown(texts.cite_heading(lang))
-            st.text(
-                texts.cite_text(
-                    query, st.context.url, view.version, DATA_REVIEWED, git_commit(), now
-                )
+            cite = texts.cite_text(
+                query, st.context.url, view.version, DATA_REVIEWED, git_commit(), now
             )
+            st.text(f"{cite}\n{texts.view_description(view, lang)}")
     st.caption(t("footer", lang))
 
 

@@ -127,6 +127,17 @@ _UI: dict[str, str] = {
         "Static file serving is off, so the map cannot load. Start the app from the repository "
         "root (where .streamlit/config.toml is) or pass --server.enableStaticServing true."
     ),
+    "view_count": "The map shows {shown} of {total} stations, in {countries}.",
+    "view_none": "The map shows none of the {total} stations.",
+    "view_as_of": "As they stood on {day}.",
+    "view_near": "Within {km} km of {place}.",
+    "view_statuses": "By status: {list}.",
+    "view_status_item": "{count} {status}",
+    "view_strongest": "Strongest government response recorded: {list}.",
+    "view_tier_item": "{tier} in {countries}",
+    "view_more": "{list} and {count} more",
+    "n_countries_word": "{count} countries",
+    "n_country_word": "1 country",
     "showing_one": "Showing {shown} of {total} stations in {countries} country",
     "showing_many": "Showing {shown} of {total} stations in {countries} countries",
     "near_not_applied": "{why} The distance filter is not applied.",

@@ -26,12 +26,14 @@ from dashboard.i18n import (
     bureau_label,
     country_label,
     long_date,
+    number,
     response_label,
     status_label,
     t,
 )
 from dashboard.panels import (
     REPORTS,
+    TIER_NAMES,
     Coverage,
     md_link,
     md_source,
@@ -42,9 +44,11 @@ from dashboard.panels import (
     station_fields,
 )
 from dashboard.places import DEFAULT_KM, Place
+from dashboard.rules import strongest_responses
 from dashboard.schema import STATUS_DEFINITIONS, StationRecord
 from dashboard.sources import Origin
 from dashboard.versions import Release
+from dashboard.view import View
 
 # A rejected file's problems shown on the page; the rest are in a download.
 MAX_PROBLEM_LINES = 1000
@@ -351,3 +355,74 @@ def _period_words(filters: Filters, lang: str) -> list[str]:
             day = filters.as_of
         parts.append(t("fw_as_of", lang, day=day))
     return parts
+
+
+def view_description(view: View, lang: str) -> str:
+    """What the map shows now, in a few sentences (plain text): how many stations where, by
+    status, the strongest government responses, the as-of day and the place circle. It is
+    written under the map, is the map's accessible description, and goes into "Cite this
+    view" and the map image."""
+    shown, total = view.stations, len(view.all_stations)
+    if shown.empty:
+        parts = [t("view_none", lang, total=number(total, lang))]
+    else:
+        parts = [
+            t("view_count", lang, shown=number(len(shown), lang), total=number(total, lang),
+              countries=_countries_words(shown, lang)),
+            t("view_statuses", lang, list=_status_words(shown, lang)),
+        ]  # fmt: skip
+        strongest = _strongest_words(view, lang)
+        if strongest:
+            parts.append(t("view_strongest", lang, list=strongest))
+    if view.day:
+        parts.append(t("view_as_of", lang, day=long_date(view.day, lang)))
+    if view.place:
+        parts.append(t("view_near", lang, km=number(view.km, lang), place=view.place.name))
+    return " ".join(parts)
+
+
+def _countries_words(stations: pd.DataFrame, lang: str, most: int = 4) -> str:
+    """ "3 countries (Netherlands, Ireland, Italy)", in `lang`."""
+    codes = stations.drop_duplicates("country_code")
+    pairs = zip(codes["country_code"], codes["country"], strict=True)
+    names = [country_label(str(code), lang, str(name)) for code, name in pairs]
+    count = (
+        t("n_country_word", lang)
+        if len(names) == 1
+        else t("n_countries_word", lang, count=number(len(names), lang))
+    )
+    return f"{count} ({_listed(names, lang, most)})"
+
+
+def _listed(items: Sequence[str], lang: str, most: int) -> str:
+    shown = t("list_comma", lang).join(items[:most])
+    if len(items) > most:
+        return t("view_more", lang, list=shown, count=number(len(items) - most, lang))
+    return shown
+
+
+def _status_words(stations: pd.DataFrame, lang: str) -> str:
+    counts = stations["status"].astype(str).value_counts()
+    items = [
+        t("view_status_item", lang, count=number(int(counts[code]), lang),
+          status=status_label(code, lang))
+        for code in STATUS_DEFINITIONS
+        if code in counts.index
+    ]  # fmt: skip
+    return t("list_comma", lang).join(items)
+
+
+def _strongest_words(view: View, lang: str, most: int = 3) -> str:
+    """Each tier of response reached, strongest first, with the countries that reached it."""
+    tiers = strongest_responses(view.view_responses)
+    names = dict(zip(view.stations["country_code"], view.stations["country"], strict=False))
+    items = []
+    for tier in TIER_NAMES:
+        codes = sorted(code for code, reached in tiers.items() if reached == tier and code in names)
+        if codes:
+            countries = [country_label(c, lang, names[c]) for c in codes]
+            items.append(
+                t("view_tier_item", lang, tier=t(f"tier_{tier}", lang),
+                  countries=_listed(countries, lang, most))
+            )  # fmt: skip
+    return t("list_semicolon", lang).join(items)

@@ -480,3 +480,42 @@ def test_station_panel_links_to_its_permanent_page(monkeypatch, environ, site, e
         monkeypatch.setenv(name, value)
     _, blocks = texts.station_markdown(station(), frame(response()), "en", site)
     assert blocks[-1] == f"[Permanent page of this station]({expected})"
+
+
+def _view(stations, responses, filters=None, place=None):
+    from dashboard.urlstate import Display
+    from dashboard.view import Data, make_view
+
+    data = Data(stations, responses, "1.0.0")
+    return make_view(data, filters or Filters(), Display(), dt.date(2026, 12, 6), place)
+
+
+def test_the_written_view_says_how_many_where_by_status_and_the_strongest_responses(
+    stations, responses
+):
+    view = _view(stations, responses, Filters(countries=("NL", "US")))
+    text = texts.view_description(view, "en")
+    assert text.startswith(f"The map shows {len(view.stations)} of {len(stations)} stations")
+    assert "2 countries (Netherlands, United States)" in text
+    assert "By status:" in text
+    assert "1 Said to be closed" in text or "Said to be closed" in text
+    assert "Strongest government response recorded: Charges or conviction in United States" in text
+
+
+def test_the_written_view_names_the_day_and_the_place_and_reads_in_chinese(stations, responses):
+    rotterdam = Place("Rotterdam, Netherlands", 51.9225, 4.4792, "dataset")
+    view = _view(stations, responses, Filters(as_of="2022-10-01", near="Rotterdam", km=30.0),
+                 rotterdam)  # fmt: skip
+    assert "As they stood on 1 October 2022." in texts.view_description(view, "en")
+    assert "Within 30 km of Rotterdam, Netherlands." in texts.view_description(view, "en")
+    chinese = texts.view_description(view, "zh-Hans")
+    assert "荷兰" in chinese
+    assert "2022年10月1日" in chinese
+    assert "的情况" in chinese
+
+
+def test_an_empty_view_says_so(stations, responses):
+    view = _view(stations, responses, Filters(query="no such place anywhere"))
+    assert texts.view_description(view, "en") == (
+        f"The map shows none of the {len(stations)} stations."
+    )

@@ -141,7 +141,11 @@
     container.setAttribute('role', 'region');
     container.setAttribute('aria-label', options.words.map);
     try {
-      if (window.frameElement) { window.frameElement.setAttribute('title', options.words.map); }
+      if (window.frameElement) {
+        window.frameElement.setAttribute('title', options.words.map);
+        // The written view under the map (app.py, VIEW_TEXT_ID) describes what it shows.
+        window.frameElement.setAttribute('aria-describedby', 'st-view-text');
+      }
     } catch (e) { /* a frame of another origin: its title stays as it is */ }
     map._stKey = stFold(map, {label: options.words.key, id: 'st-key'});
     map._stKey.panel.appendChild(statusKey(options));

@@ -134,3 +134,28 @@ def test_country_layer_on_all_stations_labels_every_country(session):
     labels = inner.evaluate(f"() => {LABELS}")
     assert sum(int(x) for x in labels) == len(STATIONS)
     assert len(labels) == STATIONS["country_code"].nunique()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_the_page_and_the_maps_frame_declare_the_pages_language(session, lang):
+    page = session.open(f"?lang={lang}")
+    wait_idle(page)
+    wait_markers(page, len(STATIONS))
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
+    inner = map_document(page)
+    inner.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
+    # The written view under the map is the frame's accessible description, in that language.
+    described = page.locator(MAP_FRAME).get_attribute("aria-describedby")
+    assert described == "st-view-text"
+    text = page.locator("#st-view-text").inner_text()
+    opening = {"en": "The map shows", "zh-Hans": "地图显示", "zh-Hant": "地圖顯示"}[lang]
+    assert text.startswith(f"{opening} {len(STATIONS)} ") or text.startswith(opening)
+
+
+def test_switching_to_traditional_chinese_rewords_the_page_and_its_language(session):
+    page = session.open("")
+    wait_idle(page)
+    page.get_by_text("繁體中文").click()
+    page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
+    page.get_by_text(f"顯示 {len(STATIONS)} 個服務站中的 {len(STATIONS)} 個").first.wait_for()
+    assert "lang=zh-Hant" in page.url
