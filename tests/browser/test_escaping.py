@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -122,8 +122,14 @@ def test_details_panel_shows_every_field_literally(hostile, lang):
     links = page.locator('[data-testid="stMarkdownContainer"] a').evaluate_all(
         "links => links.map(a => a.href)"
     )
-    # Only source links (https) and Streamlit's own same-page heading anchors.
-    assert all(link.startswith(("https://", page.url + "#")) for link in links), links
+    # Only source links (https), Streamlit's own same-page heading anchors, and the station's
+    # permanent page in the published edition (by its id, which is a slug).
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    permanent = f"{origin}/published/station/nl-hostile-1/"
+    assert all(
+        link.startswith(("https://", page.url + "#")) or link == permanent for link in links
+    ), links
+    assert permanent in links
     assert_nothing_ran(hostile)
 
 

@@ -635,7 +635,7 @@ def test_a_search_that_reaches_the_app_with_the_maps_first_report_is_shown(brows
     # app together. The map's part ran alone: neither the search nor the language showed.
     with page_with_held_reruns(browser, app) as (page, reruns, release_map):
         reruns.hold = True
-        page.get_by_text("中文").click()
+        page.get_by_text("简体中文").click()
         reruns.wait_held(page, 1)
         page.get_by_placeholder("Search name, city, address, summary").fill("Rotterdam")
         page.keyboard.press("Enter")
