@@ -137,6 +137,7 @@ _UI: dict[str, str] = {
     "view_tier_item": "{tier} in {countries}",
     "view_more": "{list} and {count} more",
     "n_countries_word": "{count} countries",
+    "view_countries": "{count} ({list})",
     "n_country_word": "1 country",
     "showing_one": "Showing {shown} of {total} stations in {countries} country",
     "showing_many": "Showing {shown} of {total} stations in {countries} countries",
@@ -515,6 +516,11 @@ def long_date(day: dt.date, lang: str) -> str:
 def month_year(day: dt.date, lang: str) -> str:
     """`October 2022` in English, `2022年10月` in Chinese."""
     return format_skeleton("yMMMM", day, locale=locale(lang))
+
+
+def sentences(parts: list[str], lang: str) -> str:
+    """Sentences one after the other: a space between them, none in Chinese (after 。)."""
+    return ("" if language(lang).startswith("zh") else " ").join(parts)
 
 
 def number(value: float, lang: str) -> str:

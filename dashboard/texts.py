@@ -28,6 +28,7 @@ from dashboard.i18n import (
     long_date,
     number,
     response_label,
+    sentences,
     status_label,
     t,
 )
@@ -378,7 +379,7 @@ def view_description(view: View, lang: str) -> str:
         parts.append(t("view_as_of", lang, day=long_date(view.day, lang)))
     if view.place:
         parts.append(t("view_near", lang, km=number(view.km, lang), place=view.place.name))
-    return " ".join(parts)
+    return sentences(parts, lang)
 
 
 def _countries_words(stations: pd.DataFrame, lang: str, most: int = 4) -> str:
@@ -391,7 +392,7 @@ def _countries_words(stations: pd.DataFrame, lang: str, most: int = 4) -> str:
         if len(names) == 1
         else t("n_countries_word", lang, count=number(len(names), lang))
     )
-    return f"{count} ({_listed(names, lang, most)})"
+    return t("view_countries", lang, count=count, list=_listed(names, lang, most))
 
 
 def _listed(items: Sequence[str], lang: str, most: int) -> str:

@@ -177,7 +177,10 @@ def third_party(urls: list[str]) -> list[str]:
     return out
 
 
-COUNT_LINE = "text=/Showing \\d+ of \\d+ stations|显示 \\d+ 个服务站中的 \\d+ 个|顯示 \\d+ 個服務站中的 \\d+ 個/"
+COUNT_LINE = (
+    "text=/Showing \\d+ of \\d+ stations"
+    "|显示 \\d+ 个服务站中的 \\d+ 个|顯示 \\d+ 個服務站中的 \\d+ 個/"
+)
 
 
 # The script idle for a whole second (poll it every 100 ms). Once the map is drawn it reports its

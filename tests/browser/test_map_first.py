@@ -644,7 +644,9 @@ def test_a_search_that_reaches_the_app_with_the_maps_first_report_is_shown(brows
         reruns.wait_held(page, 3)
         reruns.send_all()
         # One fixture line names Rotterdam. In Chinese the count line reads "of N, shown M".
-        page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 1 个").wait_for(timeout=PATIENCE_MS)
+        page.get_by_text(f"显示 {len(STATIONS)} 个服务站中的 1 个").first.wait_for(
+            timeout=PATIENCE_MS
+        )
         expect(page.locator(SIDEBAR_FILTER).first).to_be_visible()
 
 
