@@ -69,6 +69,7 @@ from dashboard.view import Data, View, fitted_frame, make_view, selected_record,
 
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
+CHART_COUNTRIES = 25  # the per-country chart's bars, most stations first
 VIEW_TEXT_ID = "st-view-text"  # the written view's element (map.js reads the same id)
 PAGE_CSS = f"""<style>
 [data-testid="{compat.MAIN_BLOCK}"] {{ padding: 3.6rem 1rem 2rem; max-width: none; }}
@@ -505,7 +506,10 @@ def country_tab(view: View, record: StationRecord | None) -> None:
 
 
 def charts_tab(view: View, record: StationRecord | None) -> None:
-    per_country = panels.stations_per_country(view.stations, view.lang).head(25)
+    every = panels.stations_per_country(view.stations, view.lang)
+    per_country = every.head(CHART_COUNTRIES)
+    if len(every) > CHART_COUNTRIES:  # say what is left out
+        st.caption(t("chart_top", view.lang, shown=CHART_COUNTRIES, total=len(every)))
     st.vega_lite_chart(chart_spec(per_country, "per_country", view.lang), width="stretch")
     per_year = panels.responses_per_year(view.view_responses, view.lang)
     st.vega_lite_chart(chart_spec(per_year, "per_year", view.lang), width="stretch")

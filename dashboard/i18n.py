@@ -138,6 +138,7 @@ _UI: dict[str, str] = {
     "view_more": "{list} and {count} more",
     "n_countries_word": "{count} countries",
     "view_countries": "{count} ({list})",
+    "chart_top": "The {shown} countries with the most stations, of {total} in this view.",
     "n_country_word": "1 country",
     "showing_one": "Showing {shown} of {total} stations in {countries} country",
     "showing_many": "Showing {shown} of {total} stations in {countries} countries",

@@ -177,7 +177,10 @@ def station_markdown(
         _status_line(record, lang),
         f"**{t('summary', lang)}:** {md_text(record['summary'])}",
         f"**{t('sources', lang)}:** " + " · ".join(md_source(u, lang) for u in sources_of(record)),
-        "  \n".join(f"**{md_text(k)}:** {md_text(v)}" for k, v in station_fields(record, lang)),
+        # Every field that has a value (an empty "Address:" line told a reader nothing).
+        "  \n".join(
+            f"**{md_text(k)}:** {md_text(v)}" for k, v in station_fields(record, lang) if v
+        ),
         f"**{md_text(t('status_history', lang))}**",
         _history_list(record, responses, lang),
         permanent_link(str(record["station_id"]), lang, site),

@@ -351,3 +351,14 @@ def test_the_map_image_is_the_fourth_download_named_like_the_others(lang, label)
     assert len(buttons) == 4
     assert buttons[3].proto.label == label
     assert buttons[3].proto.deferred_file_id  # the image is drawn only when clicked
+
+
+def test_the_per_country_chart_says_which_countries_it_leaves_out(tmp_path):
+    from benchmarks.synth import write_synth
+
+    path = write_synth(400, tmp_path / "many.csv")  # every bundled country: more than 25
+    at = start(argv=["--stations", str(path)])
+    at.session_state[session.Keys.PANEL] = "Charts"
+    at.run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "The 25 countries with the most stations, of 44 in this view." in captions

@@ -206,11 +206,13 @@ def test_sources_are_links_with_their_archived_copies():
     )
 
 
-def test_every_field_is_listed_one_a_line_empty_ones_too():
+def test_every_field_with_a_value_is_listed_one_a_line_and_no_empty_row():
     _, blocks = texts.station_markdown(station(address=""), frame(response()), "en")
     lines = shown(blocks[3]).split("  \n")
     assert lines[0] == "**ID:** nl-rotterdam-1"
-    assert "**Address:** " in lines
+    assert not any(line.startswith("**Address:**") for line in lines)
+    _, blocks = texts.station_markdown(station(address="Capel Street"), frame(response()), "en")
+    assert "**Address:** Capel Street" in shown(blocks[3]).split("  \n")
     assert "**Location precision:** city: " in shown(blocks[3])
     # Status, summary and sources have lines of their own above.
     assert not any(line.startswith(("**Summary:", "**Sources:", "**Status:")) for line in lines)
