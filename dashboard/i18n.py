@@ -139,6 +139,7 @@ _UI: dict[str, str] = {
     "n_countries_word": "{count} countries",
     "view_countries": "{count} ({list})",
     "chart_top": "The {shown} countries with the most stations, of {total} in this view.",
+    "selection_dropped": "Station {id} is not in this view, so it is no longer selected.",
     "n_country_word": "1 country",
     "showing_one": "Showing {shown} of {total} stations in {countries} country",
     "showing_many": "Showing {shown} of {total} stations in {countries} countries",

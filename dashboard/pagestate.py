@@ -189,6 +189,15 @@ def pick_from_list(state: PageState, picked: str | None) -> PageState:
     return state
 
 
+def drop_hidden(state: PageState, shown: frozenset[str] | set[str]) -> tuple[PageState, bool]:
+    """A selection the filters leave out of the view is cleared (True), so that the link
+    reproduces what the reader sees, not an empty map zoomed on a station it does not show."""
+    station = state.filters.station
+    if not station or station in shown:
+        return state, False
+    return select(state, None), True
+
+
 def pick_from_table(state: PageState, rows: Sequence[int]) -> PageState:
     if rows and 0 <= rows[0] < len(state.table_ids):
         return select(state, state.table_ids[rows[0]])

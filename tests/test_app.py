@@ -362,3 +362,11 @@ def test_the_per_country_chart_says_which_countries_it_leaves_out(tmp_path):
     at.run()
     captions = " ".join(c.value for c in at.caption)
     assert "The 25 countries with the most stations, of 44 in this view." in captions
+
+
+def test_a_selection_outside_the_filtered_view_is_cleared_with_a_notice():
+    at = start({"country": "CA", "station": "nl-rotterdam-1"})
+    infos = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "Station nl-rotterdam-1 is not in this view, so it is no longer selected." in infos
+    assert "station" not in at.query_params
+    assert at.query_params["country"] == "CA"

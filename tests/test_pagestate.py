@@ -267,3 +267,12 @@ def test_the_since_shortcut_marks_changes_after_a_day_and_opens_the_changes_tab(
     assert ps.open_tab(state, "Changes")[1] is None  # the reader's tab stays
     moved = ps.set_since(state, dt.date(2025, 1, 1))
     assert ps.open_tab(moved, "Changes")[1] == "Changes"  # a new day opens it again
+
+
+def test_a_selection_the_filters_leave_out_is_cleared():
+    state = ps.select(drawn(), "nl-rotterdam-1")
+    kept, dropped = ps.drop_hidden(state, {"nl-rotterdam-1", "ie-dublin-1"})
+    assert (kept.filters.station, dropped) == ("nl-rotterdam-1", False)
+    cleared, dropped = ps.drop_hidden(state, {"ie-dublin-1"})
+    assert (cleared.filters.station, dropped) == (None, True)
+    assert ps.drop_hidden(drawn(), set()) == (drawn(), False)  # nothing selected
