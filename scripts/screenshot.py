@@ -1,8 +1,11 @@
 """Take the README's screenshots of the real app in headless Chromium, desktop and phone.
 
     python scripts/screenshot.py [--query "?station=nl-rotterdam-1&map=48.5,10,4"] [--out-dir docs]
+                                 [--stem screenshot]
 
-Writes `screenshot.png` (1440x900) and `screenshot-phone.png` (390x844). Runs offline like the
+Writes `<stem>.png` (1440x900) and `<stem>-phone.png` (390x844); the README's Traditional
+Chinese pictures: `--query "?station=nl-rotterdam-1&lang=zh-Hant&map=48.5,10,4" --stem
+screenshot-zh-hant` (Chinese text needs a CJK font, e.g. Debian's fonts-wqy-zenhei). Runs offline like the
 browser tests (no tiles reach the page here, so the map shows the offline country outlines).
 """
 
@@ -19,7 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.harness import launch_chromium, running_app, wait_idle  # noqa: E402
 
-SIZES = {"screenshot.png": (1440, 900), "screenshot-phone.png": (390, 844)}
+SIZES = {".png": (1440, 900), "-phone.png": (390, 844)}
 
 
 def main() -> None:
@@ -27,11 +30,13 @@ def main() -> None:
     parser.add_argument("--query", default="?station=nl-rotterdam-1&map=48.5,10,4")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--stem", default="screenshot")
     args = parser.parse_args()
     args.out_dir.mkdir(exist_ok=True)
     with running_app() as app, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        for name, (width, height) in SIZES.items():
+        for suffix, (width, height) in SIZES.items():
+            name = args.stem + suffix
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(app.url + args.query)
             wait_idle(page)
