@@ -5,8 +5,9 @@
 
 Writes `<stem>.png` (1440x900) and `<stem>-phone.png` (390x844); the README's Traditional
 Chinese pictures: `--query "?station=nl-rotterdam-1&lang=zh-Hant&map=48.5,10,4" --stem
-screenshot-zh-hant` (Chinese text needs a CJK font, e.g. Debian's fonts-wqy-zenhei). Runs offline like the
-browser tests (no tiles reach the page here, so the map shows the offline country outlines).
+screenshot-zh-hant` (Chinese text needs a CJK font, e.g. Debian's fonts-wqy-zenhei). Runs
+offline like the browser tests (no tiles reach the page here, so the map shows the offline
+country outlines).
 """
 
 from __future__ import annotations
