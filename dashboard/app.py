@@ -69,6 +69,7 @@ from dashboard.view import Data, View, fitted_frame, make_view, selected_record,
 
 # Above the map: Streamlit's header (60 px), a one-line title and the count line. The selectors
 # are Streamlit's test ids and keyed-container class (`dashboard.compat`).
+EAGER_ROWS = 5000  # views up to this many stations get their data files with the page
 CHART_COUNTRIES = 25  # the per-country chart's bars, most stations first
 VIEW_TEXT_ID = "st-view-text"  # the written view's element (map.js reads the same id)
 PAGE_CSS = f"""<style>
@@ -611,7 +612,11 @@ def map_image(view: View, cite: str) -> bytes:
 
 def downloads(view: View) -> None:
     """The view's stations (CSV, GeoJSON), its government responses (CSV) and its map (PNG):
-    what the page shows. Files are made only when a button is clicked."""
+    what the page shows. The data files of a view of up to `EAGER_ROWS` stations are made with
+    the page (milliseconds) and stay the session's until its next run; larger ones, and the
+    image, are made when their button is clicked. Streamlit keeps a file made on a click
+    unreferenced: the end of any two script runs (of any session: another reader, the map's
+    reports) deletes it, and a click that comes just before them gets nothing."""
     lang, today, filters = view.lang, view.today, view.filters
     n, m = len(view.stations), len(view.view_responses)
     query = urlencode(to_query(filters, display=view.display))
@@ -643,9 +648,13 @@ def downloads(view: View) -> None:
             "image/png",
         ),
     ]
-    for column, (label, made, name, mime) in zip(st.columns(len(files)), files, strict=True):
+    eager = n <= EAGER_ROWS
+    for i, (column, (label, made, name, mime)) in enumerate(
+        zip(st.columns(len(files)), files, strict=True)
+    ):
+        data = made() if eager and i < len(files) - 1 else made  # the image: always on click
         column.download_button(
-            label, data=made, file_name=name, mime=mime, on_click="ignore", width="stretch"
+            label, data=data, file_name=name, mime=mime, on_click="ignore", width="stretch"
         )
 
 

@@ -157,10 +157,14 @@ def station_fields(record: StationRecord, lang: str = DEFAULT_LANGUAGE) -> list[
     for name, value in record.items():
         label = field_label(name, lang)
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        # Codes are the data's words: English pages show them, other pages their names.
+        coded = language(lang) == DEFAULT_LANGUAGE
         if name == "location_precision" and text in PRECISION_DEFINITIONS:
-            text = f"{text}: {t(f'precision.{text}', lang)}"
+            shown = text if coded else t(f"precision_name.{text}", lang)
+            text = f"{shown}: {t(f'precision.{text}', lang)}"
         elif name == "listed_in" and text in LISTED_IN_DEFINITIONS:
-            text = f"{text}: {t(f'listed_in.{text}', lang)}"
+            shown = text if coded else t(f"listed_name.{text}", lang)
+            text = f"{shown}: {t(f'listed_in.{text}', lang)}"
         elif name == "operating_bureau":
             text = bureau_label(text, lang)
         if name not in ("sources", "status", "summary"):

@@ -22,9 +22,11 @@ from dashboard.changes import Change
 from dashboard.data import Rejection
 from dashboard.filters import Filters, showing_text
 from dashboard.i18n import (
+    DEFAULT_LANGUAGE,
     MESSAGES,
     bureau_label,
     country_label,
+    language,
     long_date,
     number,
     response_label,
@@ -193,9 +195,12 @@ def _status_line(record: Mapping[str, object], lang: str) -> str:
     """Its status in words, code and date, and what that status means."""
     code = str(record["status"])
     meaning = t(f"status_meaning.{code}", lang) if code in STATUS_DEFINITIONS else ""
+    # The status code is the data's word: English pages show it beside its label.
+    dated = str(record["status_date"])
+    when = f"{code}, {dated}" if language(lang) == DEFAULT_LANGUAGE else dated
     return (
         f"**{t('status_line', lang)}:** {md_text(status_label(code, lang))} "
-        f"({md_text(code)}, {md_text(record['status_date'])}): {md_text(meaning)}"
+        f"({md_text(when)}): {md_text(meaning)}"
     )
 
 

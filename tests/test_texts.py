@@ -187,11 +187,14 @@ def test_station_heading_is_its_name_under_the_page_title():
             "**Status:** Said to be closed (closed, 2022-11-01): The host government or the PRC "
             "side said it closed",
         ),
-        ("closed", "zh", "**状态:** 据称已关闭 (closed, 2022-11-01): 东道国政府或中方称其已关闭"),
+        # No raw code on a Chinese page: the label, the date and the meaning.
+        ("closed", "zh", "**状态:** 据称已关闭 (2022-11-01): 东道国政府或中方称其已关闭"),
         ("reported", "en", "**Status:** Reported (alleged) (reported, 2022-11-01): Alleged in"),
     ],
 )
-def test_status_line_shows_its_label_code_date_and_meaning(status, lang, expected):
+def test_status_line_shows_its_label_date_and_meaning_and_in_english_its_code(
+    status, lang, expected
+):
     _, blocks = texts.station_markdown(station(status=status), frame(response()), lang)
     assert shown(blocks[0]).startswith(expected)
 
@@ -521,3 +524,10 @@ def test_an_empty_view_says_so(stations, responses):
     assert texts.view_description(view, "en") == (
         f"The map shows none of the {len(stations)} stations."
     )
+
+
+def test_a_chinese_page_names_the_precision_and_listing_instead_of_their_codes():
+    _, blocks = texts.station_markdown(station(), frame(response()), "zh-Hans")
+    fields = shown(blocks[3])
+    assert "city:" not in fields
+    assert "110 Overseas (2022-09):" not in fields
