@@ -306,6 +306,18 @@ class Coverage:
     missing: int
     others: int
 
+    def words(self, lang: str) -> str:
+        """The coverage as a sentence in `lang` (plain text)."""
+        return t(
+            "coverage",
+            lang,
+            reported=self.reported,
+            identified=self.identified,
+            country_only=self.country_only,
+            missing=self.missing,
+            others=self.others,
+        )
+
 
 def coverage(stations: pd.DataFrame) -> Coverage:
     """The data against Safeguard Defenders' 102: rows listed in a report, those placed only by

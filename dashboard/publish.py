@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -291,19 +291,30 @@ def by_country(responses: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(code): rows for code, rows in responses.groupby("country_code", sort=False)}
 
 
-def _station_pages(bundle: Bundle, ids: Sequence[tuple[Path, str]]) -> list[Path]:
-    """Write the pages of these stations (a chunk: `parallel.map_chunks`)."""
+def _each_station(
+    bundle: Bundle, ids: Sequence[tuple[Path, str]]
+) -> Iterator[tuple[Path, schema.StationRecord, pd.DataFrame, site.Site]]:
+    """For a chunk of stations (`parallel.map_chunks`): each one's output folder, record, its
+    country's responses, and the site's settings (made once per chunk)."""
     about = site_of(bundle, static_files(bundle.stations))
     responses = by_country(bundle.responses)
     empty = bundle.responses.iloc[0:0]
     rows = bundle.stations.set_index("station_id", drop=False)
-    written = []
     for out_dir, station_id in ids:
         record = schema.record_of(rows.loc[station_id].items())
-        own = responses.get(str(record["country_code"]), empty)
-        page = site.station_page(record, own, about)
-        written.append(write_file(out_dir, f"{site.station_path(station_id)}index.html", page))
-    return written
+        yield out_dir, record, responses.get(str(record["country_code"]), empty), about
+
+
+def _station_pages(bundle: Bundle, ids: Sequence[tuple[Path, str]]) -> list[Path]:
+    """Write the pages of these stations (a chunk: `parallel.map_chunks`)."""
+    return [
+        write_file(
+            out_dir,
+            f"{site.station_path(str(record['station_id']))}index.html",
+            site.station_page(record, own, about),
+        )
+        for out_dir, record, own, about in _each_station(bundle, ids)
+    ]
 
 
 def write_pages(out_dir: Path, bundle: Bundle) -> list[Path]:
@@ -318,17 +329,11 @@ def write_pages(out_dir: Path, bundle: Bundle) -> list[Path]:
 
 def _station_embeds(bundle: Bundle, ids: Sequence[tuple[Path, str]]) -> list[Path]:
     """Write the embed pages of these stations (a chunk: `parallel.map_chunks`)."""
-    about = site_of(bundle, static_files(bundle.stations))
-    responses = by_country(bundle.responses)
-    empty = bundle.responses.iloc[0:0]
-    rows = bundle.stations.set_index("station_id", drop=False)
     written = []
-    for out_dir, station_id in ids:
-        record = schema.record_of(rows.loc[station_id].items())
-        embed = site.embed_station(record, responses.get(str(record["country_code"]), empty))
-        written.append(
-            write_file(out_dir, f"embed/{embed.target}index.html", site.embed_page(embed, about))
-        )
+    for out_dir, record, own, about in _each_station(bundle, ids):
+        embed = site.embed_station(record, own)
+        page = site.embed_page(embed, about)
+        written.append(write_file(out_dir, f"embed/{embed.target}index.html", page))
     return written
 
 

@@ -624,16 +624,7 @@ $responses"""
 
 def coverage_html(stations: pd.DataFrame) -> Html:
     """The data against Safeguard Defenders' reports (the explorer's coverage line)."""
-    cover = panels.coverage(stations)
-    said = t(
-        "coverage",
-        LANG,
-        reported=cover.reported,
-        identified=cover.identified,
-        country_only=cover.country_only,
-        missing=cover.missing,
-        others=cover.others,
-    )
+    said = panels.coverage(stations).words(LANG)
     reports = join(
         (
             fill(

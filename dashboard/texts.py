@@ -139,16 +139,7 @@ def coverage_line(cover: Coverage, lang: str) -> str:
         f"({md_text(long_date(dt.date.fromisoformat(r.published), lang))})"
         for r in REPORTS
     )
-    said = t(
-        "coverage",
-        lang,
-        reported=cover.reported,
-        identified=cover.identified,
-        country_only=cover.country_only,
-        missing=cover.missing,
-        others=cover.others,
-    )
-    return f"{md_text(said)} {md_text(t('reports', lang))}: {reports}"
+    return f"{md_text(cover.words(lang))} {md_text(t('reports', lang))}: {reports}"
 
 
 SITE_URL_ENV = "DASHBOARD_SITE_URL"
