@@ -78,17 +78,34 @@ PAGE_CSS = f"""<style>
   padding: 0.1rem 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 175px) !important;
   min-height: 380px; }}
-.{compat.KEYED_CLASS}side {{ max-height: calc(100vh - 175px); min-height: 380px;
-  overflow-y: auto; padding-right: 0.25rem; }}
+/* The station's record reads in the page's own scroll; the map beside it stays in view. */
+[data-testid="{compat.LAYOUT_WRAPPER}"]:has(> .{compat.KEYED_CLASS}mapcol) {{ position: sticky;
+  top: 3.75rem; z-index: 1; }}
+/* Tables of the side panel wrap their words, so every column shows in its width. */
+.{compat.KEYED_CLASS}side table {{ font-size: 0.8rem; }}
+.{compat.KEYED_CLASS}side th, .{compat.KEYED_CLASS}side td {{ white-space: normal;
+  overflow-wrap: anywhere; padding: 0.25rem 0.35rem; }}
 .st-phone-cue {{ margin: 0; font-size: 0.95rem; }}
 .st-view-text {{ margin: 0.3rem 0 0; font-size: 0.9rem; color: #374151; }}
 /* Captions: Streamlit fades them (opacity 0.6) to under 4.5:1; ours are solid dark grey. */
 [data-testid="{compat.CAPTION}"] {{ color: #4b5563 !important; opacity: 1 !important; }}
 .{compat.KEYED_CLASS}side h2 {{ font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }}
+/* A stacked table (texts.stacked_table): a block per row, each value under its column's name. */
+.st-stack {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; }}
+.st-stack caption {{ text-align: left; color: #4b5563; font-size: 0.875rem; padding: 0 0 0.4rem; }}
+.st-stack thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }}
+.st-stack tr {{ display: block; border-top: 1px solid #d1d5db; padding: 0.4rem 0; }}
+.st-stack th[scope="row"] {{ display: block; text-align: left; font-weight: 600; }}
+.st-stack td {{ display: grid; grid-template-columns: minmax(7rem, 40%) 1fr; gap: 0.5rem;
+  padding: 0.05rem 0; }}
+.st-stack td::before {{ content: attr(data-label); color: #4b5563; }}
+.st-stack td:empty {{ display: none; }}
 @media (max-width: 640px) {{
   [data-testid="{compat.MAIN_BLOCK}"] h1 {{ white-space: normal; font-size: 1.15rem; }}
   iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: 60vh !important; min-height: 300px; }}
-  .{compat.KEYED_CLASS}side {{ max-height: none; min-height: 0; overflow: visible; }}
+  [data-testid="{compat.LAYOUT_WRAPPER}"]:has(> .{compat.KEYED_CLASS}mapcol) {{
+    position: static; }}
 }}
 @media (min-width: 641px) {{ .st-phone-cue {{ display: none; }} }}
 </style>"""
@@ -414,7 +431,7 @@ def map_and_panels(view: View) -> None:
     view = replace(view, filters=replace(view.filters, station=before.filters.station))
     record = selected_record(view, view.filters.station)
     map_col, side_col = st.columns([5, 3], gap="small")
-    with map_col:
+    with map_col, st.container(key="mapcol"):
         station_map(view, record, before)
     with side_col, st.container(key="side"):
         station_picker(view)
@@ -510,8 +527,8 @@ def responses_tab(view: View, record: StationRecord | None) -> None:
 
 
 def country_tab(view: View, record: StationRecord | None) -> None:
-    st.caption(t("country_caption", view.lang))
-    st.table(panels.country_summary(view.stations, view.responses, view.lang), hide_index=True)
+    summary = panels.country_summary(view.stations, view.responses, view.lang)
+    st.html(texts.stacked_table(summary, t("country_caption", view.lang)))
 
 
 def charts_tab(view: View, record: StationRecord | None) -> None:
@@ -576,14 +593,17 @@ def show_station(record: StationRecord, view: View) -> None:
     heading, blocks = texts.station_markdown(record, responses, lang)
     st.markdown(heading)
     st.button(t("clear_station", lang), on_click=session.update, args=(pagestate.select, None))
-    changed = versions.last_changed(str(record["station_id"]), view.releases)
-    age, stale = texts.age_line(record, changed, view.today, lang)
-    (st.warning if stale else st.caption)(age)
-    for block in blocks:
+    # What was reported and by whom, then what governments did, then the record's details.
+    for block in blocks[: texts.STATION_LEAD_BLOCKS]:
         st.markdown(block)
     timeline = panels.responses_for_station(responses, record)
     st.markdown(texts.responses_heading(len(timeline), lang))
     show_timeline(timeline, lang)
+    changed = versions.last_changed(str(record["station_id"]), view.releases)
+    age, stale = texts.age_line(record, changed, view.today, lang)
+    (st.warning if stale else st.caption)(age)
+    for block in blocks[texts.STATION_LEAD_BLOCKS :]:
+        st.markdown(block)
 
 
 def show_timeline(timeline: pd.DataFrame, lang: str) -> None:

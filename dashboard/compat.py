@@ -18,6 +18,7 @@ from pathlib import Path
 MAIN_BLOCK = "stMainBlockContainer"  # the main column: its padding and width
 COMPONENT_FRAME = "stCustomComponentV1"  # a component's iframe (the map's frame): its height
 CAPTION = "stCaptionContainer"  # captions: Streamlit fades them under 4.5:1 contrast
+LAYOUT_WRAPPER = "stLayoutWrapper"  # a container's wrapper: the map's stays in view (sticky)
 # Streamlit's CSS class for a keyed container (`st.container(key=...)`).
 KEYED_CLASS = "st-key-"
 
@@ -108,6 +109,9 @@ SURFACES: tuple[Surface, ...] = (
         "test id: component frame", "streamlit", "app.PAGE_CSS", _streamlit_js, (COMPONENT_FRAME,)
     ),
     Surface("test id: caption", "streamlit", "app.PAGE_CSS", _streamlit_js, (CAPTION,)),
+    Surface(
+        "test id: layout wrapper", "streamlit", "app.PAGE_CSS", _streamlit_js, (LAYOUT_WRAPPER,)
+    ),
     Surface("keyed container class", "streamlit", "app.PAGE_CSS", _streamlit_js, (KEYED_CLASS,)),
     Surface("page's script tags", "streamlit", "assets", _streamlit_index, ("./static/js/",)),
     Surface(

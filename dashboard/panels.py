@@ -167,6 +167,9 @@ def station_fields(record: StationRecord, lang: str = DEFAULT_LANGUAGE) -> list[
             text = f"{shown}: {t(f'listed_in.{text}', lang)}"
         elif name == "operating_bureau":
             text = bureau_label(text, lang)
+        elif name == "country" and not coded and text:
+            # The country's name in the page's language, with the data's own after it.
+            text = f"{country_label(str(record.get('country_code', '')), lang, text)} ({text})"
         if name not in ("sources", "status", "summary"):
             out.append((label, text))
     return out

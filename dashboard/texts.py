@@ -13,6 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote, urljoin
 
 import pandas as pd
@@ -158,6 +159,9 @@ def permanent_link(station_id: str, lang: str, site: str | None = None) -> str:
     # Percent-encode all but the characters of a plain address: nothing can end the link early.
     target = quote(f"{site or site_url()}station/{station_id}/", safe="/:.-_~%")
     return f"[{md_text(t('permanent_page', lang))}]({target})"
+
+
+STATION_LEAD_BLOCKS = 3  # status, summary and sources: a station's panel shows its responses next
 
 
 def station_markdown(
@@ -426,3 +430,25 @@ def _strongest_words(view: View, lang: str, most: int = 3) -> str:
                   countries=_listed(countries, lang, most))
             )  # fmt: skip
     return t("list_semicolon", lang).join(items)
+
+
+def stacked_table(frame: pd.DataFrame, caption: str) -> str:
+    """A table as HTML whose rows stack in a narrow column: each row's first cell is its
+    heading and every other cell is shown with its column's name (`data-label`, drawn by
+    app.PAGE_CSS), so every column is seen without scrolling sideways. The roles keep it a
+    table for screen readers when the style changes how it is laid out. Every text is escaped."""
+    names = [str(c) for c in frame.columns]
+    head = "".join(f'<th scope="col" role="columnheader">{escape(n)}</th>' for n in names)
+    rows = []
+    for values in frame.itertuples(index=False):
+        first, *rest = (escape(str(v)) for v in values)
+        cells = "".join(
+            f'<td role="cell" data-label="{escape(n)}">{v}</td>'
+            for n, v in zip(names[1:], rest, strict=True)
+        )
+        rows.append(f'<tr role="row"><th scope="row" role="rowheader">{first}</th>{cells}</tr>')
+    return (
+        f'<table class="st-stack" role="table"><caption>{escape(caption)}</caption>'
+        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
+        f'<tbody role="rowgroup">{"".join(rows)}</tbody></table>'
+    )

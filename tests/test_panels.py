@@ -73,6 +73,16 @@ def test_station_record_holds_every_field(stations):
     assert panels.station_record(stations, "zz-none-1") is None
 
 
+def test_a_chinese_page_names_the_country_in_its_script_with_the_datas_name_after(stations):
+    record = panels.station_record(stations, "nl-rotterdam-1")
+    fields = {
+        lang: dict(panels.station_fields(record, lang)) for lang in ("en", "zh-Hans", "zh-Hant")
+    }
+    assert fields["en"]["Country"] == "Netherlands"
+    assert fields["zh-Hans"]["国家"] == "荷兰 (Netherlands)"
+    assert fields["zh-Hant"]["國家"] == "荷蘭 (Netherlands)"
+
+
 def test_the_station_record_type_declares_the_schemas_columns_in_order():
     kinds = {c.name: c.kind for c in STATIONS.columns}
     fields = get_type_hints(StationRecord)

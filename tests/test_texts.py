@@ -531,3 +531,18 @@ def test_a_chinese_page_names_the_precision_and_listing_instead_of_their_codes()
     fields = shown(blocks[3])
     assert "city:" not in fields
     assert "110 Overseas (2022-09):" not in fields
+
+
+def test_a_stacked_table_names_each_value_by_its_column_and_escapes_every_text():
+    frame = pd.DataFrame(
+        {"country": ["<b>Ne</b>therlands"], "stations": [2], "latest": ['"><img onerror=x>']}
+    )
+    out = texts.stacked_table(frame, "Per <country>")
+    assert "<b>" not in out
+    assert "<img" not in out
+    assert "<country>" not in out
+    assert '<th scope="row" role="rowheader">&lt;b&gt;Ne&lt;/b&gt;therlands</th>' in out
+    assert '<td role="cell" data-label="stations">2</td>' in out
+    assert 'data-label="latest">&quot;&gt;&lt;img onerror=x&gt;</td>' in out
+    assert out.count('scope="col"') == 3
+    assert "<caption>Per &lt;country&gt;</caption>" in out

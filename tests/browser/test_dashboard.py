@@ -338,17 +338,25 @@ def test_near_a_place_link_counts_and_draws_the_nearby_stations(session):
     assert {"nl-amsterdam-1", "nl-rotterdam-1", "0", "57.5"} <= set(cells)  # ids and km
 
 
-def test_by_country_tab_reads_the_map_as_text(session):
+def test_by_country_tab_reads_the_map_as_text_with_every_column_in_view(session):
     page = session.open("?country=NL")
     wait_idle(page)
     tab = page.get_by_role("tab", name="By country")
     tab.focus()
     page.keyboard.press("Enter")
-    table = page.locator('[data-testid="stTable"]').filter(has_text="by status").first
-    table.locator("td").first.wait_for()
-    cells = table.evaluate("e => Array.from(e.querySelectorAll('td')).map(td => td.textContent)")
-    assert "Netherlands" in cells
-    assert "1 Said to be closed, 1 Denied by host authorities" in cells
+    table = page.get_by_role("table").filter(has_text="Netherlands").first
+    row = table.get_by_role("row").filter(has_text="Netherlands")
+    assert row.get_by_role("rowheader").inner_text() == "Netherlands"
+    statuses = row.get_by_role("cell").filter(has_text="closed")
+    assert "1 Said to be closed, 1 Denied by host authorities" in statuses.inner_text()
+    # Every column is within the side panel (none cut off at its right edge).
+    columns = table.evaluate("t => t.querySelectorAll('thead th').length")
+    assert columns == 7
+    panel = page.locator(".st-key-side").bounding_box()
+    for cell in row.get_by_role("cell").all():
+        box = cell.bounding_box()
+        assert box
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"] + 1
 
 
 def test_download_near_a_place_holds_the_rows_shown(session):
