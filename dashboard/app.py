@@ -110,6 +110,19 @@ iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 175px) !i
 @media (min-width: 641px) {{ .st-phone-cue {{ display: none; }} }}
 </style>"""
 
+# The embed (`mode=embed`, for an article's iframe 600-900 px wide): no header or sidebar, the
+# map as high as the frame allows with the details under it, and the phone's cue at any width.
+EMBED_CSS = f"""<style>
+[data-testid="{compat.HEADER}"] {{ display: none; }}
+[data-testid="{compat.MAIN_BLOCK}"] {{ padding: 0.5rem 0.75rem 1rem; }}
+[data-testid="{compat.MAIN_BLOCK}"] h1 {{ font-size: 1.1rem; white-space: normal; }}
+iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 120px) !important;
+  min-height: 300px; }}
+[data-testid="{compat.LAYOUT_WRAPPER}"]:has(> .{compat.KEYED_CLASS}mapcol) {{ position: static; }}
+@media (min-width: 641px) {{ .st-phone-cue {{ display: block; }} }}
+.st-embed-full {{ margin: 0.5rem 0 0; font-weight: 600; }}
+</style>"""
+
 
 def data_paths(argv: list[str], environ: Mapping[str, str]) -> tuple[Path, Path]:
     """The data files: `--stations`/`--responses` after `--` on the command line, else
@@ -241,13 +254,15 @@ def look_up_place(name: str | None, stations: pd.DataFrame, lang: str) -> places
 def count_and_search(view: View, ctx: WidgetContext) -> None:
     """What the map shows and as of when, and the search box, in one row above the map."""
     lang = view.lang
-    count_col, search_col = st.columns([3, 2], vertical_alignment="center")
-    count_col.markdown(
-        texts.count_line(view.stations, len(view.all_stations), view.day, DATA_REVIEWED, lang)
-    )
-    # The search reruns only the part of the page under the title (see `main_area`).
-    # The search box keeps its change when it reaches the app with the map's first report.
-    SEARCH.draw(search_col, replace(ctx, on_change=session.keep))
+    count = texts.count_line(view.stations, len(view.all_stations), view.day, DATA_REVIEWED, lang)
+    if view.display.embed:
+        st.markdown(count)
+    else:
+        count_col, search_col = st.columns([3, 2], vertical_alignment="center")
+        count_col.markdown(count)
+        # The search reruns only the part of the page under the title (see `main_area`).
+        # The search box keeps its change when it reaches the app with the map's first report.
+        SEARCH.draw(search_col, replace(ctx, on_change=session.keep))
     if view.place:
         place_line(view)
     if view.filters.since:
@@ -352,6 +367,9 @@ def filters_part(ctx: WidgetContext) -> None:
     `PageState.filters_due`). Until then a line says they are coming, with a button that
     brings them at once."""
     state = session.load()
+    if state.embed:
+        session.save(state, replace(state, filters_drawn=True))
+        return
     if state.filters_due:
         sidebar_filters(ctx)
         session.save(state, replace(state, filters_drawn=True))
@@ -417,9 +435,23 @@ def main_area(data: sources.DataSet, ctx: WidgetContext) -> None:
         if dropped:
             hidden = str(filters.station)
             st.info(panels.md_text(t("selection_dropped", state.lang, id=hidden)))
+    if view.display.embed:
+        embed_footer(view)
+        return
     downloads(view)
     table(view)
     about(view, filters)
+
+
+def embed_footer(view: View) -> None:
+    """Under the embed: the same view in the full explorer (a new tab), and the credit."""
+    query = urlencode(to_query(view.filters, display=replace(view.display, embed=False)))
+    full = html.escape(texts.explorer_link(st.context.url, query), quote=True)
+    words = html.escape(t("embed_full", view.lang))
+    st.html(
+        f'<p class="st-embed-full"><a href="{full}" target="_blank" rel="noopener">{words}</a></p>'
+    )
+    st.caption(t("embed_credit", view.lang, version=view.version or "-"))
 
 
 @st.fragment(key=session.MAP_PART)
@@ -430,13 +462,34 @@ def map_and_panels(view: View) -> None:
     # A rerun of this part alone keeps the view of the last full run: take the selection anew.
     view = replace(view, filters=replace(view.filters, station=before.filters.station))
     record = selected_record(view, view.filters.station)
-    map_col, side_col = st.columns([5, 3], gap="small")
+    # The embed: the map, then the station's details under it; else the panels beside it.
+    map_col, side_col = (
+        (st.container(), st.container()) if view.display.embed else st.columns([5, 3], gap="small")
+    )
     with map_col, st.container(key="mapcol"):
         station_map(view, record, before)
     with side_col, st.container(key="side"):
         station_picker(view)
-        side_panels(view, record)
+        if view.display.embed:
+            station_tab(view, record)
+        else:
+            side_panels(view, record)
+    page_mark(view)
     session.write_link(session.load(), view.filters)
+
+
+def page_mark(view: View) -> None:
+    """What this run shows, for the page's script (dashboard/web/page.js): the filters and the
+    selected station. When they change it closes a phone's sidebar after a filter, and brings
+    a picked station's details into view when they are under the map."""
+    shown = urlencode(to_query(replace(view.filters, station=None)))
+    station = view.filters.station or ""
+    st.html(
+        f'<span id="st-page-view" data-filters="{html.escape(shown, quote=True)}" '
+        f'data-station="{html.escape(station, quote=True)}" hidden></span>'
+        f'<script src="{assets.url("web/page.js")}"></script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def station_map(view: View, record: StationRecord | None, state: PageState) -> None:
@@ -510,7 +563,7 @@ def station_tab(view: View, record: StationRecord | None) -> None:
     if record:
         show_station(record, view)
     else:
-        st.caption(t("no_station_yet", view.lang))
+        st.caption(t("embed_pick" if view.display.embed else "no_station_yet", view.lang))
 
 
 def overview_tab(view: View, record: StationRecord | None) -> None:
@@ -737,14 +790,15 @@ def about(view: View, filters: Filters) -> None:
     st.caption(t("footer", lang))
 
 
-def page_top() -> str:
-    """The page's settings, style and language switch; the language of this run."""
+def page_top() -> PageState:
+    """The page's settings, style and language switch (not in the embed, whose language is
+    its link's); the page state of this run."""
     before = session.load()
     state = pagestate.open_display(before, session.link_params())
     session.save(before, state, widgets=True)
     lang = state.lang
     st.set_page_config(page_title=t("page_title", lang), page_icon=None, layout="wide")
-    st.html(PAGE_CSS)
+    st.html(PAGE_CSS + (EMBED_CSS if state.embed else ""))
     # <html lang> follows the page's language (Streamlit's own page says "en"): a hidden mark
     # and our own script, served from the static folder, copy it there (dashboard/web/page.js).
     st.html(
@@ -752,22 +806,24 @@ def page_top() -> str:
         f'<script src="{assets.url("web/page.js")}"></script>',
         unsafe_allow_javascript=True,
     )
-    st.sidebar.radio(
-        "Language / 语言 / 語言",
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.get,
-        key=Keys.LANG,
-        on_change=session.keep,
-        horizontal=True,
-    )
-    return lang
+    if not state.embed:
+        st.sidebar.radio(
+            "Language / 语言 / 語言",
+            options=list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key=Keys.LANG,
+            on_change=session.keep,
+            horizontal=True,
+        )
+    return state
 
 
-def data_in_use(lang: str) -> tuple[sources.DataSet, Choices | None]:
-    """The data files in use (the command line's or environment's, or the reader's own), each
-    file not used shown with why, and where the data comes from when it is not the bundled."""
+def data_in_use(lang: str, embed: bool) -> tuple[sources.DataSet, Choices | None]:
+    """The data files in use (the command line's or environment's, or the reader's own; the
+    embed takes no files), each file not used shown with why, and where the data comes from
+    when it is not the bundled."""
     stations_path, responses_path = data_paths(sys.argv[1:], os.environ)
-    stations_upload, responses_upload = own_files(lang)
+    stations_upload, responses_upload = (None, None) if embed else own_files(lang)
     with st.spinner(t("checking", lang)):
         data, choices = load(
             str(stations_path),
@@ -782,7 +838,7 @@ def data_in_use(lang: str) -> tuple[sources.DataSet, Choices | None]:
         stations_upload or responses_upload or data.stations_origin.kind != "bundled"
     ):
         # In the sidebar, by the files' own section: above the title it would push the map down.
-        st.sidebar.info(
+        (st.caption if embed else st.sidebar.info)(
             t(
                 "origin_note",
                 lang,
@@ -824,9 +880,11 @@ def widget_context(
 def main() -> None:
     started = time.perf_counter()
     prepare_assets()
-    lang = page_top()
-    filter_area = st.sidebar.container()
-    data, choices = data_in_use(lang)
+    page = page_top()
+    lang = page.lang
+    # The embed has no sidebar: its filters are its link's, and their part draws nothing.
+    filter_area = st.container() if page.embed else st.sidebar.container()
+    data, choices = data_in_use(lang, page.embed)
     if data.stations is None or choices is None:
         st.title(t("title", lang))
         return

@@ -18,6 +18,7 @@ from pathlib import Path
 MAIN_BLOCK = "stMainBlockContainer"  # the main column: its padding and width
 COMPONENT_FRAME = "stCustomComponentV1"  # a component's iframe (the map's frame): its height
 CAPTION = "stCaptionContainer"  # captions: Streamlit fades them under 4.5:1 contrast
+HEADER = "stHeader"  # Streamlit's header: the embed hides it
 LAYOUT_WRAPPER = "stLayoutWrapper"  # a container's wrapper: the map's stays in view (sticky)
 # Streamlit's CSS class for a keyed container (`st.container(key=...)`).
 KEYED_CLASS = "st-key-"
@@ -109,6 +110,7 @@ SURFACES: tuple[Surface, ...] = (
         "test id: component frame", "streamlit", "app.PAGE_CSS", _streamlit_js, (COMPONENT_FRAME,)
     ),
     Surface("test id: caption", "streamlit", "app.PAGE_CSS", _streamlit_js, (CAPTION,)),
+    Surface("test id: header", "streamlit", "app.EMBED_CSS", _streamlit_js, (HEADER,)),
     Surface(
         "test id: layout wrapper", "streamlit", "app.PAGE_CSS", _streamlit_js, (LAYOUT_WRAPPER,)
     ),

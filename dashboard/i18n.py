@@ -296,6 +296,15 @@ _UI: dict[str, str] = {
     ),
     "img_legend_approx": "Country only (approximate)",
     "cite": "Cite this view",
+    "embed_pick": (
+        "Click a station on the map, or choose it above, to read what was reported about it "
+        "and what its host government did."
+    ),
+    "embed_full": "Open this view in the full map: filters, tables, downloads (new tab) ↗",
+    "embed_credit": (
+        "Data: Safeguard Defenders' reports and the news organisations and governments cited "
+        "per row, data version {version}. Data CC BY 4.0. Data summaries are in English."
+    ),
     "footer": (
         "Data: Safeguard Defenders' reports and the news organisations and governments cited per "
         'row; method, coverage and how to cite are under "About the data" above. Data CC BY 4.0. '
@@ -383,6 +392,7 @@ _UI: dict[str, str] = {
         "Language lang={value} is not one of: en, zh-Hans, zh-Hant (zh: zh-Hans); English is shown."
     ),
     "bad_tiles": "tiles={value} is not 0 or 1; the map is shown without tiles.",
+    "bad_mode": "mode={value} is not known; the whole page is shown (mode=embed is the embed).",
     "bad_map": "map={value} is not latitude,longitude,zoom; the map fits the stations instead.",
     "no_place": "No place given.",
     "place_offline": "{name} is not a city of the data or of the offline gazetteer.",

@@ -57,6 +57,7 @@ class PageState:
 
     lang: str = DEFAULT_LANGUAGE
     tiles: bool = True
+    embed: bool = False  # the article embed (`mode=embed`): map and details only
     filters: Filters = field(default_factory=Filters)
     months: tuple[str, ...] = ()  # the month slider's options, first to last
     book: MapBook = field(default_factory=MapBook)
@@ -75,7 +76,7 @@ class PageState:
 
     @property
     def display(self) -> Display:
-        return Display(self.lang, self.tiles, self.book.own)
+        return Display(self.lang, self.tiles, self.book.own, self.embed)
 
     @property
     def filters_due(self) -> bool:
@@ -97,6 +98,7 @@ def open_display(state: PageState, params: Params) -> PageState:
         state,
         lang=display.lang,
         tiles=display.tiles,
+        embed=display.embed,
         book=book,
         notices=(*state.notices, *notices),
         linked=True,

@@ -224,6 +224,14 @@ def timeline_markdown(timeline: pd.DataFrame, lang: str) -> str:
     )
 
 
+def explorer_link(page_url: str | None, query: str) -> str:
+    """The full explorer's address for a view: the page's own address (scheme, host and path,
+    without its query or fragment) with the view's query; without the page's address, the
+    query alone (a link relative to the page)."""
+    base = (page_url or "").split("#", 1)[0].split("?", 1)[0]
+    return f"{base}?{query}" if query else base or "?"
+
+
 def version_line(version: str | None, reviewed: str, commit: str | None, lang: str) -> str:
     """The data's version and review day (or that its files state none), and the code's
     commit."""
@@ -253,7 +261,7 @@ def cite_text(
     the page's address) and a link to the view, made of the page's address (`page_url`, its
     own query dropped) and the view's `query`."""
     base = (page_url or "").split("?", 1)[0]
-    link = f"{base}?{query}" if base and query else base or None
+    link = explorer_link(base, query) if base else None
     data = (
         urljoin(base, f"{site or site_url()}data/{quote(version, safe='')}/") if version else None
     )

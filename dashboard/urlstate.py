@@ -17,6 +17,7 @@ from dashboard.filters import FILTERS, Choices, Filters, Param, last_value
 from dashboard.i18n import DEFAULT_LANGUAGE, Msg, language, match_language, msg
 
 MIN_MAP_ZOOM, MAX_MAP_ZOOM = 1, 18
+EMBED_MODE = "embed"  # `mode=embed`: the article embed
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,16 @@ class Display:
     lang: str = DEFAULT_LANGUAGE
     tiles: bool = True
     frame: MapFrame | None = None
+    embed: bool = False  # the article embed: the map and a station's details only
 
 
 # The parameters that are not filters, for the README's link table.
 DISPLAY_PARAMS = (
     Param(
         "lang",
-        "lang=zh",
-        "interface language: `en` (default, left out of links) or `zh` (简体中文)",
+        "lang=zh-Hant",
+        "interface language: `en` (default, left out of links), `zh-Hans` (简体中文) or "
+        "`zh-Hant` (繁體中文); `zh` is read as `zh-Hans`",
     ),
     Param(
         "tiles",
@@ -60,10 +63,17 @@ DISPLAY_PARAMS = (
         "written when a reader moves the map; without it the map fits the stations shown",
     ),
     Param(
+        "mode",
+        "mode=embed",
+        "the embed, for an `<iframe>` in an article: no sidebar, header or menu; the count, "
+        "the map and a clicked station's details under it, and a link to the full explorer; "
+        "works with every other parameter",
+    ),
+    Param(
         "embed",
         "embed=true",
-        "Streamlit's embedding mode (no header or menu), for an "
-        "`<iframe>`; works with every other parameter",
+        "Streamlit's own embedding mode (no header or menu, the rest of the page as usual); "
+        "kept in links",
     ),
 )
 # Streamlit reads these itself; they are accepted and kept, never reported as unknown.
@@ -133,11 +143,25 @@ def parse_frame(params: Mapping[str, str | Sequence[str]]) -> tuple[MapFrame | N
     return MapFrame(lat, lon, max(MIN_MAP_ZOOM, min(MAX_MAP_ZOOM, zoom))), []
 
 
+def parse_mode(params: Mapping[str, str | Sequence[str]]) -> tuple[bool, list[Msg]]:
+    """Whether the link asks for the embed (`mode=embed`, any case). Streamlit's own `embed`
+    parameter is hidden from the app (`st.query_params` leaves it out), so the embed has its
+    own."""
+    if "mode" not in params:
+        return False, []
+    value = last_value(params["mode"]).strip()
+    if value.lower() == EMBED_MODE:
+        return True, []
+    return False, [msg("bad_mode", value=show_value(value[:40]))]
+
+
 def parse_display(params: Mapping[str, str | Sequence[str]]) -> tuple[Display, list[Msg]]:
     lang, said_lang = parse_language(params)
     tiles, said_tiles = parse_tiles(params)
     frame, said_frame = parse_frame(params)
-    return Display(lang, tiles, frame), [*said_lang, *said_tiles, *said_frame]
+    embed, said_mode = parse_mode(params)
+    said = [*said_lang, *said_tiles, *said_frame, *said_mode]
+    return Display(lang, tiles, frame, embed), said
 
 
 def to_query(
@@ -158,6 +182,8 @@ def to_query(
         out["tiles"] = "0"
     if display.frame is not None:
         out["map"] = display.frame.to_param()
+    if display.embed:
+        out["mode"] = EMBED_MODE
     for name in STREAMLIT_PARAMS:
         if keep and name in keep:
             out[name] = keep[name]

@@ -370,3 +370,17 @@ def test_a_selection_outside_the_filtered_view_is_cleared_with_a_notice():
     assert "Station nl-rotterdam-1 is not in this view, so it is no longer selected." in infos
     assert "station" not in at.query_params
     assert at.query_params["country"] == "CA"
+
+
+def test_the_embed_has_no_sidebar_search_or_tabs_and_links_to_the_full_view():
+    at = start({"mode": "embed", "country": "IE", "station": "ie-dublin-1"})
+    assert len(at.sidebar) == 0  # no language switch, filters or files
+    assert [t.key for t in at.text_input] == []  # no search box
+    assert len(at.tabs) == 0
+    assert showing(at)[0] == 1
+    text = " ".join(m.value for m in at.markdown)
+    assert "Fuzhou Police Overseas Service Station \\(Dublin\\)" in text
+    full = next(h.proto.body for h in at.get("html") if "st-embed-full" in h.proto.body)
+    assert "?country=IE&amp;station=ie-dublin-1" in full
+    assert "mode=" not in full
+    assert at.query_params["mode"] in ("embed", ["embed"])

@@ -546,3 +546,21 @@ def test_a_stacked_table_names_each_value_by_its_column_and_escapes_every_text()
     assert 'data-label="latest">&quot;&gt;&lt;img onerror=x&gt;</td>' in out
     assert out.count('scope="col"') == 3
     assert "<caption>Per &lt;country&gt;</caption>" in out
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "link"),
+    [
+        (
+            "https://maps.example/?embed=true&country=NL#x",
+            "country=NL",
+            "https://maps.example/?country=NL",
+        ),
+        ("https://maps.example/app/", "", "https://maps.example/app/"),
+        (None, "country=NL", "?country=NL"),
+    ],
+)
+def test_the_embeds_link_to_the_full_explorer_keeps_the_page_and_takes_the_views_query(
+    page, query, link
+):
+    assert texts.explorer_link(page, query) == link

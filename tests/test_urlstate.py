@@ -240,19 +240,33 @@ def test_map_frame_parameter(value, frame):
 
 
 def test_display_and_embedding_parameters_round_trip():
-    display = Display("zh-Hans", False, MapFrame(51.9225, 4.4792, 9))
+    display = Display("zh-Hans", False, MapFrame(51.9225, 4.4792, 9), embed=True)
     query = to_query(Filters(countries=("NL",)), display=display, keep={"embed": "true"})
     assert query == {
         "country": "NL",
         "lang": "zh-Hans",
         "tiles": "0",
         "map": "51.9225,4.4792,9",
+        "mode": "embed",
         "embed": "true",
     }
     parsed, notices = parse_query(query, CHOICES)
     assert parsed == Filters(countries=("NL",))
     assert notices == []  # embed is Streamlit's: accepted, never "unknown"
     assert parse_display(query)[0] == display
+
+
+@pytest.mark.parametrize(
+    ("value", "embed", "said"),
+    [("embed", True, False), ("EMBED ", True, False), ("full", False, True), ("", False, True)],
+)
+def test_the_embed_is_asked_by_mode_embed_and_any_other_mode_is_said(value, embed, said):
+    display, notices = parse_display({"mode": value})
+    assert display.embed is embed
+    assert bool(notices) is said
+    assert parse_display({})[0].embed is False
+    # Streamlit's own embed parameter does not reach the app: it does not ask for ours.
+    assert parse_display({"embed": "true"})[0].embed is False
 
 
 def test_every_filter_field_has_one_declared_parameter():
