@@ -202,13 +202,20 @@ def candidates(text: str) -> tuple[City, ...]:
     """The cities `text` may mean, most populous first. A qualifier after the last comma (or
     a trailing country or division) narrows them when it names a country ("Milan, Italy",
     "Paris, FR") or a division ("Paris, TX", "London, ON"); one that names neither (a county)
-    is ignored rather than failing the search."""
+    is ignored rather than failing the search. Each of several qualifiers narrows them in
+    turn: "Springfield, Illinois, United States" (as `label` names a city) finds that city."""
     head, tail = split_qualifier(text)
-    found = cities_named(head)
-    regions = regions_of(tail) if tail else ()
+    # A split that found no qualifier leaves nothing to narrow: no deeper call (",").
+    found = candidates(head) if tail and "," in head else cities_named(head)
+    return _narrowed(found, tail) if tail else found
+
+
+def _narrowed(found: tuple[City, ...], qualifier: str) -> tuple[City, ...]:
+    """The cities of `found` in the first region `qualifier` may name that holds any of them
+    ("Springfield, IL"); all of them when it names no region."""
+    regions = regions_of(qualifier)
     if not regions:
         return found
-    # The first region the qualifier may name that holds such a city ("Springfield, IL").
     for region in regions:
         inside = tuple(
             c

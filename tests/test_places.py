@@ -129,6 +129,11 @@ def test_an_ambiguous_name_is_asked_not_guessed(stations):
     assert isinstance(choices, list)
     assert "Springfield, Illinois, United States" in choices
     assert len(choices) >= 2
+    # Each choice, as offered, is found again as that one place (the button applies it).
+    for choice in choices:
+        place = resolve_place(choice, stations)
+        assert isinstance(place, Place), choice
+        assert place.name == choice
 
 
 def test_the_offline_suggestion_comes_when_the_online_look_up_fails_or_finds_nothing(stations):

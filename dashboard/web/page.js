@@ -25,9 +25,11 @@
   if (!last) { return; }
 
   if (now.filters !== last.filters) {
+    // Open and over most of the page: a closed sidebar is moved off the page's left edge.
     var sidebar = document.querySelector('[data-testid="stSidebar"]');
-    var covering = sidebar && sidebar.getAttribute('aria-expanded') === 'true' &&
-      sidebar.getBoundingClientRect().width > window.innerWidth * 0.6;
+    var box = sidebar && sidebar.getBoundingClientRect();
+    var covering = box && Math.min(box.right, window.innerWidth) - Math.max(box.left, 0) >
+      window.innerWidth * 0.6;
     var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
     if (covering && close) { close.click(); }
   }
@@ -41,8 +43,11 @@
     var below = details.getBoundingClientRect().top >= map.getBoundingClientRect().bottom - 1;
     if (!below) { return; }
     var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    // Clear of Streamlit's header, which stays over the page's top (none in the embed).
+    var header = document.querySelector('[data-testid="stHeader"]');
+    var under = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
     // The page's own scroller, not scrollIntoView: an embed must never scroll the article.
-    scroller.scrollTo({top: scroller.scrollTop + details.getBoundingClientRect().top - 8,
+    scroller.scrollTo({top: scroller.scrollTop + details.getBoundingClientRect().top - under - 8,
       behavior: still ? 'auto' : 'smooth'});
   }
 })();
