@@ -81,15 +81,19 @@ iframe[data-testid="{compat.COMPONENT_FRAME}"] {{ height: calc(100vh - 175px) !i
 /* The station's record reads in the page's own scroll; the map beside it stays in view. */
 [data-testid="{compat.LAYOUT_WRAPPER}"]:has(> .{compat.KEYED_CLASS}mapcol) {{ position: sticky;
   top: 3.75rem; z-index: 1; }}
-/* Tables of the side panel wrap their words, so every column shows in its width. */
-.{compat.KEYED_CLASS}side table {{ font-size: 0.8rem; }}
-.{compat.KEYED_CLASS}side th, .{compat.KEYED_CLASS}side td {{ white-space: normal;
-  overflow-wrap: anywhere; padding: 0.25rem 0.35rem; }}
 .st-phone-cue {{ margin: 0; font-size: 0.95rem; }}
 .st-view-text {{ margin: 0.3rem 0 0; font-size: 0.9rem; color: #374151; }}
 /* Captions: Streamlit fades them (opacity 0.6) to under 4.5:1; ours are solid dark grey. */
 [data-testid="{compat.CAPTION}"] {{ color: #4b5563 !important; opacity: 1 !important; }}
 .{compat.KEYED_CLASS}side h2 {{ font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }}
+/* The "skip the map" link: out of sight until focused, then over the map's top left corner;
+   its element is out of the page's flow, so it adds no gap above the map. */
+[data-testid="{compat.ELEMENT}"]:has(.st-skip) {{ position: absolute; z-index: 10; }}
+.st-skip {{ position: absolute; left: -10000px; }}
+.st-skip:focus {{ left: 3.5rem; top: 0.6rem; background: #fff; color: #1d4ed8;
+  border: 2px solid #1d4ed8; border-radius: 4px; padding: 0.3rem 0.6rem; font-weight: 600;
+  white-space: nowrap; }}
+.st-view-text:focus {{ outline: 3px solid #1d4ed8; outline-offset: 2px; }}
 /* A stacked table (texts.stacked_table): a block per row, each value under its column's name. */
 .st-stack {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; }}
 .st-stack caption {{ text-align: left; color: #4b5563; font-size: 0.875rem; padding: 0 0 0.4rem; }}
@@ -462,6 +466,9 @@ def map_and_panels(view: View) -> None:
     # A rerun of this part alone keeps the view of the last full run: take the selection anew.
     view = replace(view, filters=replace(view.filters, station=before.filters.station))
     record = selected_record(view, view.filters.station)
+    # Keyboard readers may pass the map's stops: the link moves focus to the written view.
+    skip = html.escape(t("skip_map", view.lang))
+    st.html(f'<a class="st-skip" href="#{VIEW_TEXT_ID}">{skip}</a>')
     # The embed: the map, then the station's details under it; else the panels beside it.
     map_col, side_col = (
         (st.container(), st.container()) if view.display.embed else st.columns([5, 3], gap="small")

@@ -19,6 +19,7 @@ MAIN_BLOCK = "stMainBlockContainer"  # the main column: its padding and width
 COMPONENT_FRAME = "stCustomComponentV1"  # a component's iframe (the map's frame): its height
 CAPTION = "stCaptionContainer"  # captions: Streamlit fades them under 4.5:1 contrast
 HEADER = "stHeader"  # Streamlit's header: the embed hides it
+ELEMENT = "stElementContainer"  # an element's box: the skip link's is out of the page's flow
 LAYOUT_WRAPPER = "stLayoutWrapper"  # a container's wrapper: the map's stays in view (sticky)
 # Streamlit's CSS class for a keyed container (`st.container(key=...)`).
 KEYED_CLASS = "st-key-"
@@ -111,6 +112,14 @@ SURFACES: tuple[Surface, ...] = (
     ),
     Surface("test id: caption", "streamlit", "app.PAGE_CSS", _streamlit_js, (CAPTION,)),
     Surface("test id: header", "streamlit", "app.EMBED_CSS", _streamlit_js, (HEADER,)),
+    Surface("test id: element", "streamlit", "app.PAGE_CSS", _streamlit_js, (ELEMENT,)),
+    Surface(
+        "date field applies a typed date on Escape (page.js sends it on Enter)",
+        "streamlit",
+        "web/page.js",
+        lambda: sorted((streamlit_static() / "static" / "js").glob("DateInput.*.js")),
+        ("key===`Escape`", "spinbutton"),
+    ),
     Surface(
         "test id: layout wrapper", "streamlit", "app.PAGE_CSS", _streamlit_js, (LAYOUT_WRAPPER,)
     ),

@@ -296,6 +296,7 @@ _UI: dict[str, str] = {
     ),
     "img_legend_approx": "Country only (approximate)",
     "cite": "Cite this view",
+    "skip_map": "Skip the map",
     "embed_pick": (
         "Click a station on the map, or choose it above, to read what was reported about it "
         "and what its host government did."

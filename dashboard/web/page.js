@@ -8,6 +8,10 @@
  *    phone), the sidebar closes so the reader sees the map they asked for. When a reader
  *    picked a station and its details are below the map (a phone, the embed), the page
  *    scrolls them into view. Nothing moves on the page's first run (a link opened as sent).
+ * 3. Keys and links, bound once per page: Enter in a date field applies the typed date, as
+ *    Tab out of its last part does (Streamlit's date field applies it only when its calendar
+ *    closes, by Escape); a "skip the map" link moves focus past the map's stops to the
+ *    written view under it.
  * The selectors are Streamlit's test ids (dashboard/compat.py names them).
  */
 (function () {
@@ -15,6 +19,29 @@
   var lang = mark && mark.getAttribute('data-lang');
   if (lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) {
     document.documentElement.lang = lang;
+  }
+
+  if (!window.stPageKeys) {
+    window.stPageKeys = true;
+    document.addEventListener('keydown', function (e) {
+      var part = e.target && e.target.closest && e.target.closest('[role="spinbutton"]');
+      var field = part && part.closest('[data-testid="stDateInput"]');
+      if (!field || e.altKey || e.ctrlKey || e.metaKey) { return; }
+      var parts = field.querySelectorAll('[role="spinbutton"]');
+      var leaving = e.key === 'Tab' && !e.shiftKey && part === parts[parts.length - 1];
+      if (e.key !== 'Enter' && !leaving) { return; }
+      if (e.key === 'Enter') { e.preventDefault(); }
+      part.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', code: 'Escape',
+        keyCode: 27, bubbles: true, cancelable: true}));
+    }, true);
+    document.addEventListener('click', function (e) {
+      var link = e.target && e.target.closest && e.target.closest('a.st-skip');
+      var target = link && document.getElementById(link.getAttribute('href').slice(1));
+      if (!target) { return; }
+      e.preventDefault();
+      target.setAttribute('tabindex', '-1');
+      target.focus();
+    });
   }
 
   var view = document.getElementById('st-page-view');
