@@ -57,6 +57,7 @@ def wait_map_drawn(page) -> None:
 @pytest.mark.parametrize("width", [600, 900])
 def test_the_embed_is_the_map_and_a_stations_details_with_a_link_to_the_full_view(sized, width):
     page = sized("?mode=embed&country=NL&station=nl-rotterdam-1&tiles=0", width, 700)
+    wait_map_drawn(page)
     assert page.get_by_text(re.compile(r"Showing 2 of \d+ stations")).is_visible()
     # No sidebar, no header, no search, no tabs.
     assert page.locator('[data-testid="stSidebar"]').count() == 0
@@ -125,6 +126,7 @@ def test_a_phones_sidebar_closes_when_a_filter_applies(sized):
 
 def test_a_desktop_stations_record_reads_in_the_pages_scroll_beside_a_map_that_stays(sized):
     page = sized("?station=nl-rotterdam-1", 1440, 900)
+    wait_map_drawn(page)
     side = page.locator(".st-key-side")
     # No scroll box inside the page: from the record up to the page's own scroller, nothing
     # scrolls (the record is as tall as its text).
