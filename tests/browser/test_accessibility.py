@@ -119,6 +119,23 @@ def test_no_violation_of_any_impact_in_every_language_size_and_view(browser, app
     context.close()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_embed_has_no_violation_in_an_articles_frame(browser, app, lang):
+    """The embed (`mode=embed`) at 600 px, a station's details under the map, the skip link
+    focused: no violation on the page or in the map, in every language."""
+    context = browser.new_context(viewport={"width": 600, "height": 700})
+    page = context.new_page()
+    page.goto(f"{app.url}?mode=embed&tiles=0&lang={lang}&station=nl-rotterdam-1")
+    settled(page)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    page.get_by_role("link", name=t("skip_map", lang)).focus()
+    on_page = audit(page.main_frame)
+    on_map = audit(map_document(page))
+    assert on_page["violations"] == [], on_page["violations"]
+    assert on_map["violations"] == [], on_map["violations"]
+    context.close()
+
+
 @pytest.mark.parametrize("shading", ["Countries: stations", "Countries: strongest response"])
 def test_no_violations_with_a_country_layer_and_its_key_shown(browser, app, shading):
     context = browser.new_context(viewport=DESKTOP)
