@@ -13,7 +13,8 @@
  *   stHighlight(map, latlng)                 a ring around the selected station
  *   stChanged(map, latlngs)                  dashed rings on the stations changed since a day
  *   stPlace(map, options)                    a distance filter's place and its circle
- *   stViewFirst(center, zoom)                a new layer's view, set before it is drawn
+ *   stViewFirst(center, zoom, fit)           a new layer's view, set before it is drawn
+ *   stFitted(map, fit)                       a fitted frame widened to a small map at once
  */
 (function () {
   'use strict';
@@ -526,8 +527,11 @@
    * The country outlines are the stations' background: moving the map re-projects every one
    * of them, in the same task that draws the stations. They are taken off for the move and put
    * back once the browser has shown the stations (the next frame), as at a first visit, where
-   * they are fetched after the stations are drawn. */
-  function stViewFirst(center, zoom) {
+   * they are fetched after the stations are drawn.
+   * `fit`: the frame the server fitted to these stations, with its box. Handed that frame (or
+   * the fitted frame the map was made at), a map smaller than the server's fit assumes opens
+   * it wider, keeping its centre (fittedZoom), in the same move. */
+  function stViewFirst(center, zoom, fit) {
     var map = window.map, given = window.__GLOBAL_DATA__;
     if (!map || !given) { return; }
     var zoomChanged = zoom && zoom !== given.last_zoom;
@@ -535,8 +539,14 @@
     if (!zoomChanged && !centerChanged) { return; }
     var outlines = map._stOutlines;
     if (outlines && map.hasLayer(outlines)) { map.removeLayer(outlines); }
-    map.setView(centerChanged ? center : map.getCenter(), zoomChanged ? zoom : map.getZoom(),
-      {animate: false});
+    var to = zoomChanged ? zoom : map.getZoom();
+    // Handed the frame fitted to these stations (or the one the map was made at, see
+    // stFitted), a small map opens it wider, in this one move.
+    [fit, map._stFitted].forEach(function (f) {
+      if (f && center && f.zoom === zoom && f.center[0] === center[0] &&
+          f.center[1] === center[1]) { to = fittedZoom(map, f); }
+    });
+    map.setView(centerChanged ? center : map.getCenter(), to, {animate: false});
     if (zoomChanged) { given.last_zoom = zoom; }
     if (centerChanged) { given.last_center = center; }
     if (!map._stOutlinesAway) {
@@ -550,7 +560,31 @@
     }
   }
 
+  /* The zoom at which a fitted frame's box (south, west, north, east) shows whole on this map
+   * around the frame's centre. The server fits the box to a desktop-sized map (`_fit` in
+   * maps.py, with the same margin: the box takes at most 1/1.2 of the map each way); on a
+   * smaller map (a phone's) that is a lower zoom. Never higher than the frame's own. */
+  function fittedZoom(map, fit) {
+    var zoom = fit.zoom, b = fit.box, size = map.getSize();
+    var c = map.project(fit.center, zoom);
+    var sw = map.project([b[0], b[1]], zoom), ne = map.project([b[2], b[3]], zoom);
+    var halfX = Math.max(c.x - sw.x, ne.x - c.x), halfY = Math.max(sw.y - c.y, c.y - ne.y);
+    var scale = Math.min(size.x / (2.4 * halfX), size.y / (2.4 * halfY));
+    if (!(scale < 1) || !size.x || !size.y) { return zoom; }  // it fits (or it is a point)
+    return Math.max(map.getMinZoom(), Math.floor(zoom + Math.log(scale) / Math.LN2 + 1e-9));
+  }
+
+  /* The base map made at a fitted frame (`_Fitted` in maps.py): widened at once on a small
+   * map, before the map first tells the page where it is, so that the page takes the wider
+   * frame for the one it handed (pagestate.reaches) and not for the reader's move. */
+  function stFitted(map, fit) {
+    map._stFitted = fit;
+    var zoom = fittedZoom(map, fit);
+    if (zoom < map.getZoom()) { map.setView(fit.center, zoom, {animate: false}); }
+  }
+
   window.stFold = stFold;
+  window.stFitted = stFitted;
   window.stViewFirst = stViewFirst;
   window.stControls = stControls;
   window.stOutlines = stOutlines;
