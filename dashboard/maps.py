@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import folium
@@ -20,7 +21,14 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard import assets
-from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, language, status_label, t
+from dashboard.i18n import (
+    DEFAULT_LANGUAGE,
+    STATUS_LABELS,
+    country_label,
+    language,
+    status_label,
+    t,
+)
 from dashboard.panels import country_layers, country_words
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import SLUG_PATTERN, STATUS_DEFINITIONS
@@ -104,20 +112,33 @@ POPUP_ID = re.compile(
 
 
 class _Outlines(MacroElement):
-    """Country outlines fetched from our server into a pane beneath the tiles (`stOutlines`)."""
+    """Country outlines fetched from our server into a pane beneath the tiles, named in the
+    page's language while the tiles are off (`stOutlines`)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-stOutlines({{ this._parent.get_name() }}, {{ this.url|tojson }});
+stOutlines({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.names }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "Outlines"
         self.url = url
+        self.names = js_json(outline_names(lang))
+
+
+@cache
+def outline_names(lang: str) -> dict[str, str] | None:
+    """The outlines' countries named in `lang` from CLDR, `{iso_a2: name}`, for their labels on
+    the map; None in English, where the outlines' own names serve (short map labels, such as
+    "Dem. Rep. Congo"). A country CLDR does not name gets no label."""
+    if language(lang) == DEFAULT_LANGUAGE:
+        return None
+    named = {code: country_label(code, lang) for code in assets.outline_codes()}
+    return {code: name for code, name in named.items() if name != code}
 
 
 def status_styles(lang: str) -> list[list[str]]:
@@ -469,7 +490,7 @@ def build_base_map(
     fmap.default_css = assets.MAP_CSS
     if frame is not None and frame.box is not None:
         fmap.add_child(_Fitted(frame))
-    fmap.add_child(_Outlines(assets.COUNTRIES_URL))
+    fmap.add_child(_Outlines(assets.COUNTRIES_URL, lang))
     fmap.add_child(_Controls(tiles, lang))
     fmap.add_child(_CountryLayers(lang))
     return fmap

@@ -292,3 +292,18 @@ def test_the_station_layer_hands_its_own_fitted_frame_to_the_map(stations):
     [[fit]] = calls(fmap.get_root().render(), "stViewFirst")
     expected = maps.fitted_frame(dutch)
     assert (fit["center"], fit["zoom"]) == ([expected.latitude, expected.longitude], expected.zoom)
+
+
+@pytest.mark.parametrize(("lang", "netherlands"), [("zh-Hans", "荷兰"), ("zh-Hant", "荷蘭")])
+def test_the_outlines_are_named_in_the_pages_language(lang, netherlands):
+    html = maps.build_base_map(tiles=False, lang=lang).get_root().render()
+    [[names]] = calls(html, "stOutlines")  # (after the URL, which `calls` skips)
+    assert names["NL"] == netherlands
+    # Only the countries the outlines have, each named.
+    assert set(names) <= set(maps.assets.outline_codes())
+    assert all(names.values())
+
+
+def test_english_outlines_keep_their_own_short_names():
+    html = maps.build_base_map(tiles=False).get_root().render()
+    assert re.search(r"stOutlines\(\w+, \"[^\"]+\", null\);", html)

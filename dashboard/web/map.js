@@ -6,7 +6,8 @@
  *
  *   stFold(map, {label, id, position})       a folded control: button + panel
  *   stControls(map, options)                 map label, key and layers folds, tile layer
- *   stOutlines(map, url)                      offline country outlines (after the stations)
+ *   stOutlines(map, url, names)               offline country outlines (after the stations),
+ *                                            named while the tiles are off
  *   stCountryLayers(map, options)            two shadings of the outlines, in the layers fold
  *   stCountryData(figures)                   this view's figures for the shadings
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
@@ -203,8 +204,9 @@
   }
 
   /* Country outlines fetched from our server into a pane beneath the tiles. They wait for the
-   * stations (drawn first), or a short while when there are none to draw. */
-  function stOutlines(map, url) {
+   * stations (drawn first), or a short while when there are none to draw. `names`: the
+   * countries' names in the page's language ({iso_a2: name}; null: the outlines' own). */
+  function stOutlines(map, url, names) {
     map.createPane('outlines');
     map.getPane('outlines').style.zIndex = 150;
     map._stShapes = new Promise(function (resolve) {
@@ -222,7 +224,155 @@
         style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}});
       // A search may have moved the map (and taken the outlines off) meanwhile: see stViewFirst.
       if (!map._stOutlinesAway) { map._stOutlines.addTo(map); }
+      outlineNames(map, data, names);
     }).catch(function (err) { console.warn('country outlines not loaded', err); });
+  }
+
+  /* A country's main part, for the room its name has: the bounds of the part that holds its
+   * label point (the largest if none does), so that France is named by its European part,
+   * not by a box from French Guiana to Réunion. */
+  function mainPart(geometry, at) {
+    var parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+    var best = null, bestArea = -1, bestHolds = false;
+    parts.forEach(function (polygon) {
+      var bounds = L.latLngBounds(polygon[0].map(function (p) { return [p[1], p[0]]; }));
+      var area = (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest());
+      var holds = bounds.contains(at);
+      if ((holds && !bestHolds) || (holds === bestHolds && area > bestArea)) {
+        best = bounds; bestArea = area; bestHolds = holds;
+      }
+    });
+    return best;
+  }
+
+  // The width and height in pixels of `bounds` at `zoom`.
+  function onScreen(map, bounds, zoom) {
+    var ne = map.project(bounds.getNorthEast(), zoom);
+    var sw = map.project(bounds.getSouthWest(), zoom);
+    return L.point(ne.x - sw.x, sw.y - ne.y);
+  }
+
+  var measure = null;
+  function textWidth(text) {
+    if (measure === null) {
+      measure = document.createElement('canvas').getContext('2d') || false;
+      if (measure) { measure.font = NAME_FONT; }
+    }
+    return measure ? measure.measureText(text).width : text.length * 7;
+  }
+  var NAME_FONT = '600 12px sans-serif';  // as map.css's .st-oname span
+
+  // Whether a point is inside a (Multi)Polygon: a ray's crossings, even-odd over its rings.
+  function holds(geometry, lat, lng) {
+    var parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+    return parts.some(function (polygon) {
+      var inside = false;
+      polygon.forEach(function (ring) {
+        for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          var a = ring[i], b = ring[j];
+          if ((a[1] > lat) !== (b[1] > lat) &&
+              lng < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) { inside = !inside; }
+        }
+      });
+      return inside;
+    });
+  }
+
+  /* Where a country's name goes in the map's view (pixel bounds at `zoom`): its label point,
+   * or, when that is off the screen, the point of the screen nearest to it that is still in
+   * the country, so that a map zoomed in on one station still says which country it shows.
+   * Null when the name has no room: its country's main part is narrower or lower on the
+   * screen than the name, or out of sight. */
+  function nameSpot(map, p, zoom, view) {
+    var part = L.bounds(map.project(p.part.getNorthWest(), zoom),
+      map.project(p.part.getSouthEast(), zoom));
+    var size = part.getSize();
+    if (size.x < p.width + 12 || size.y < 36) { return null; }
+    var half = L.point(p.width / 2 + 12, 20);  // the name's half, and a margin
+    var min = L.point(Math.max(part.min.x, view.min.x + half.x),
+      Math.max(part.min.y, view.min.y + half.y));
+    var max = L.point(Math.min(part.max.x, view.max.x - half.x),
+      Math.min(part.max.y, view.max.y - half.y));
+    if (min.x > max.x || min.y > max.y) { return null; }
+    var c = map.project(p.at, zoom);
+    var at = L.point(Math.min(max.x, Math.max(min.x, c.x)), Math.min(max.y, Math.max(min.y, c.y)));
+    if (at.equals(c)) { return at; }
+    var ll = map.unproject(at, zoom);
+    return holds(p.geometry, ll.lat, ll.lng) ? at : null;
+  }
+
+  // The map's view (pixel bounds) less the bands its controls take at the top and the bottom.
+  function clearOfControls(map, view) {
+    var container = map.getContainer(), frame = container.getBoundingClientRect();
+    var top = 0, bottom = 0;
+    container.querySelectorAll('.leaflet-control').forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.height) { return; }
+      if (L.DomUtil.hasClass(control.parentNode, 'leaflet-top')) {
+        top = Math.max(top, r.bottom - frame.top);
+      } else {
+        bottom = Math.max(bottom, frame.bottom - r.top);
+      }
+    });
+    return L.bounds(view.min.add([0, top]), view.max.subtract([0, bottom]));
+  }
+
+  // The boxes (pixels at `zoom`) of the stations' markers and clusters on the map: no name
+  // goes under one.
+  function stationBoxes(map, zoom) {
+    var boxes = [];
+    map.eachLayer(function (layer) {
+      if (!(layer.options.row || layer.getAllChildMarkers) || !layer.getLatLng) { return; }
+      var c = map.project(layer.getLatLng(), zoom);
+      boxes.push([c.x - 20, c.y - 20, c.x + 20, c.y + 20]);
+    });
+    return boxes;
+  }
+
+  /* Country names on the offline outlines, shown only while the tile layer is off the map
+   * (the tiles carry names of their own). They duplicate the outlines, so they are hidden
+   * from assistive technology, never focusable, and never in the pointer's way (a pane of
+   * their own, under the stations, taking no pointer events). A name goes where it has room
+   * (nameSpot) and meets no station and no name already placed, the larger countries first;
+   * placed again after each move or zoom. */
+  function outlineNames(map, data, names) {
+    map.createPane('outlineNames');
+    var pane = map.getPane('outlineNames');
+    pane.style.zIndex = 355;  // above the shadings' fills (350), under their numbers (360)
+    pane.style.pointerEvents = 'none';
+    pane.setAttribute('aria-hidden', 'true');
+    var places = [], layer = L.layerGroup().addTo(map);
+    data.features.forEach(function (f) {
+      var p = f.properties, name = names ? names[p.iso_a2] : p.name;
+      if (!name || p.label_lat === undefined) { return; }
+      var at = L.latLng(p.label_lat, p.label_lon), part = mainPart(f.geometry, at);
+      var size = onScreen(map, part, 0);
+      places.push({name: name, at: at, part: part, geometry: f.geometry,
+        area: size.x * size.y, width: textWidth(name) + 6});
+    });
+    places.sort(function (a, b) { return b.area - a.area; });
+    function draw() {
+      layer.clearLayers();
+      if (map._stTiles && map.hasLayer(map._stTiles)) { return; }
+      var zoom = map.getZoom(), view = clearOfControls(map, map.getPixelBounds());
+      var placed = stationBoxes(map, zoom);
+      places.forEach(function (p) {
+        var at = nameSpot(map, p, zoom, view);
+        if (!at) { return; }
+        // Its box, and below it where a shading's number pushes it (map.css, .st-shaded).
+        var box = [at.x - p.width / 2 - 4, at.y - 12, at.x + p.width / 2 + 4, at.y + 28];
+        if (placed.some(function (q) {
+          return box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3];
+        })) { return; }
+        placed.push(box);
+        layer.addLayer(L.marker(map.unproject(at, zoom), {pane: 'outlineNames',
+          interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'st-oname', html: el('span', p.name), iconSize: [0, 0]})}));
+      });
+    }
+    map.on('moveend', draw);
+    map.on('layeradd layerremove', function (e) { if (e.layer === map._stTiles) { draw(); } });
+    draw();
   }
 
   /* Two shadings of the offline outlines, chosen in the layers fold: stations per country, and
@@ -314,6 +464,8 @@
     }
     map.on('baselayerchange', function (e) {
       current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
+      // A shading's numbers sit on the label points: the country names move below them.
+      L.DomUtil[current === 'none' ? 'removeClass' : 'addClass'](map.getContainer(), 'st-shaded');
       if (current !== 'none' && shapes && data && !drawn[current]) {
         draw(current);
         drawn[current] = true;

@@ -93,8 +93,9 @@ def check(page) -> None:
         ("?station=nl-rotterdam-1", DESKTOP),
         ("?lang=zh", DESKTOP),
         ("", PHONE),
+        ("?tiles=0&station=nl-rotterdam-1&map=48.5,10,4", DESKTOP),
     ],
-    ids=["landing", "station-selected", "chinese", "phone"],
+    ids=["landing", "station-selected", "chinese", "phone", "offline-country-names"],
 )
 def test_no_accessibility_violations(browser, app, query, size):
     context = browser.new_context(viewport=size)

@@ -121,6 +121,8 @@ def test_a_station_page_draws_its_marker_as_the_explorer_does(visit, site_url):
     expect(marker).to_have_attribute("aria-label", "Rotterdam, Netherlands: Said to be closed")
     expect(marker.locator(".st-mark")).to_have_text("C")
     page.wait_for_selector(OUTLINES, state="attached")
+    # Zoomed in on one station, the outlines (no tiles on the site) say which country it is.
+    expect(page.locator(".st-oname")).to_have_text(["Netherlands"])
     assert visit.foreign() == []
 
 
