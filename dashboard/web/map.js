@@ -613,14 +613,34 @@
       L.DomEvent.preventDefault(e.originalEvent);
       var map = group._map, cluster = e.layer, bottom = cluster;
       while (bottom._childClusters.length === 1) { bottom = bottom._childClusters[0]; }
-      if (bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount) {
-        cluster.spiderfy();
-      } else {
-        cluster.zoomToBounds();
-      }
-      // The cluster's own element goes; focus waits on the map, one Tab from what opened.
-      map.getContainer().focus();
+      var spread = bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount;
+      // Opened, the cluster's stations (or smaller clusters) are on the map: the first of them
+      // takes the focus, so the reader goes on inside what they opened. Listened for before
+      // opening: without animations the cluster group says so at once.
+      group.once(spread ? 'spiderfied' : 'animationend', function () {
+        focusInside(map, cluster);
+      });
+      // The cluster's own element goes: meanwhile the focus waits on the map.
+      map.getContainer().focus({preventScroll: true});
+      if (spread) { cluster.spiderfy(); } else { cluster.zoomToBounds(); }
     });
+    /* The first, west to east (then north to south), of the markers and clusters now on the
+     * screen that hold an opened cluster's stations; unless the reader took the focus elsewhere
+     * while it opened. */
+    function focusInside(map, cluster) {
+      if (document.activeElement !== map.getContainer()) { return; }
+      var shown = [], bounds = map.getBounds();
+      cluster.getAllChildMarkers().forEach(function (m) {
+        var parent = group.getVisibleParent(m);
+        if (parent && shown.indexOf(parent) < 0 && parent.getElement() &&
+            bounds.contains(parent.getLatLng())) { shown.push(parent); }
+      });
+      shown.sort(function (a, b) {
+        var x = a.getLatLng(), y = b.getLatLng();
+        return x.lng - y.lng || y.lat - x.lat;
+      });
+      if (shown.length) { shown[0].getElement().focus({preventScroll: true}); }
+    }
     group.addLayers(markers);
     // A station chosen from the keyboard keeps the focus across the redraw that follows (on
     // its marker, or on the cluster that now holds it).
