@@ -172,6 +172,7 @@ def test_switching_to_traditional_chinese_rewords_the_page_and_its_language(sess
     page.get_by_text("繁體中文").click()
     page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
     page.get_by_text(f"顯示 {len(STATIONS)} 個服務站中的 {len(STATIONS)} 個").first.wait_for()
+    wait_idle(page)  # the link is written at the end of the run that shows the new words
     assert "lang=zh-Hant" in page.url
 
 
