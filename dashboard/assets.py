@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 from dashboard.compat import (
@@ -119,6 +120,13 @@ def compact_outlines(geojson: dict) -> dict:
         )
         features.append([feature["properties"], [[ring(r) for r in p] for p in polygons]])
     return {"scale": OUTLINES_SCALE, "features": features}
+
+
+@cache
+def outline_codes() -> tuple[str, ...]:
+    """The country codes (iso_a2) of the outlines, in their order."""
+    geojson = json.loads(OUTLINES_SOURCE.read_text(encoding="utf-8"))
+    return tuple(str(f["properties"]["iso_a2"]) for f in geojson["features"])
 
 
 def outlines_bytes() -> bytes:

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import folium
@@ -20,15 +21,24 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard import assets
-from dashboard.i18n import DEFAULT_LANGUAGE, STATUS_LABELS, language, status_label, t
+from dashboard.i18n import (
+    DEFAULT_LANGUAGE,
+    STATUS_LABELS,
+    country_label,
+    language,
+    status_label,
+    t,
+)
 from dashboard.panels import country_layers, country_words
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import SLUG_PATTERN, STATUS_DEFINITIONS
-from dashboard.urlstate import MapFrame
+from dashboard.urlstate import Box, MapFrame
 
 WORLD_CENTER = (20.0, 10.0)
 WORLD_ZOOM = 2
 MAX_ZOOM = 18
+# Zoom 0 shows the whole world in 256 pixels: the stations of every continent on a phone's map.
+MIN_ZOOM = 0
 MAP_WIDTH_PX = 720
 MAP_HEIGHT_PX = 600
 PHONE_MAP_PX = 340  # the map's width on a 390 px phone, less margins
@@ -102,20 +112,33 @@ POPUP_ID = re.compile(
 
 
 class _Outlines(MacroElement):
-    """Country outlines fetched from our server into a pane beneath the tiles (`stOutlines`)."""
+    """Country outlines fetched from our server into a pane beneath the tiles, named in the
+    page's language while the tiles are off (`stOutlines`)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-stOutlines({{ this._parent.get_name() }}, {{ this.url|tojson }});
+stOutlines({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.names }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lang: str = DEFAULT_LANGUAGE) -> None:
         super().__init__()
         self._name = "Outlines"
         self.url = url
+        self.names = js_json(outline_names(lang))
+
+
+@cache
+def outline_names(lang: str) -> dict[str, str] | None:
+    """The outlines' countries named in `lang` from CLDR, `{iso_a2: name}`, for their labels on
+    the map; None in English, where the outlines' own names serve (short map labels, such as
+    "Dem. Rep. Congo"). A country CLDR does not name gets no label."""
+    if language(lang) == DEFAULT_LANGUAGE:
+        return None
+    named = {code: country_label(code, lang) for code in assets.outline_codes()}
+    return {code: name for code, name in named.items() if name != code}
 
 
 def status_styles(lang: str) -> list[list[str]]:
@@ -455,17 +478,19 @@ def build_base_map(
         zoom_start=frame.zoom if frame else WORLD_ZOOM,
         tiles=None,
         max_zoom=MAX_ZOOM,
-        min_zoom=1,
+        min_zoom=MIN_ZOOM,
         world_copy_jump=True,
         control_scale=True,
     )
     # Without a tile layer Leaflet has no maxZoom, and clustering throws: set it on the map.
     fmap.options["max_zoom"] = MAX_ZOOM
-    fmap.options["min_zoom"] = 1
+    fmap.options["min_zoom"] = MIN_ZOOM
     # Leaflet, the cluster plugin and the map's own script and style, each in one bundle.
     fmap.default_js = assets.MAP_JS
     fmap.default_css = assets.MAP_CSS
-    fmap.add_child(_Outlines(assets.COUNTRIES_URL))
+    if frame is not None and frame.box is not None:
+        fmap.add_child(_Fitted(frame))
+    fmap.add_child(_Outlines(assets.COUNTRIES_URL, lang))
     fmap.add_child(_Controls(tiles, lang))
     fmap.add_child(_CountryLayers(lang))
     return fmap
@@ -508,20 +533,51 @@ class _ViewFirst(MacroElement):
     """The centre and zoom streamlit-folium was given with this layer, set before the stations
     are drawn (`stViewFirst`). streamlit-folium runs the layer's script with `center` and `zoom`
     in scope; elsewhere (a saved map) they are undefined and nothing moves. The script is the
-    same whatever the view, so a move of the reader's own leaves the layer as it is."""
+    same whatever the view, so a move of the reader's own leaves the layer as it is.
+    `fit`: the frame fitted to these stations (or the place's circle), with its box: handed that
+    frame, a map smaller than the one it was fitted for opens wider (`fit_options`)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 stViewFirst(typeof center === 'undefined' ? null : center,
-  typeof zoom === 'undefined' ? null : zoom);
+  typeof zoom === 'undefined' ? null : zoom, {{ this.fit|tojson }});
 {% endmacro %}
 """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, fit: MapFrame | None = None) -> None:
         super().__init__()
         self._name = "ViewFirst"
+        self.fit = fit_options(fit)
+
+
+class _Fitted(MacroElement):
+    """A base map made at a fitted frame: widened at once on a map smaller than the one it was
+    fitted for (`stFitted`), before the map first reports where it is, so that the page takes
+    the wider frame for the one it handed (pagestate.reaches), not for a reader's move."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+stFitted({{ this._parent.get_name() }}, {{ this.fit|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, frame: MapFrame) -> None:
+        super().__init__()
+        self._name = "Fitted"
+        self.fit = fit_options(frame)
+
+
+def fit_options(frame: MapFrame | None) -> dict[str, object] | None:
+    """A fitted frame as map.js reads it: centre, zoom and the box (south, west, north, east)
+    it shows on a map of MAP_WIDTH_PX by MAP_HEIGHT_PX; None for a frame with no box."""
+    if frame is None or frame.box is None:
+        return None
+    box = [round(x, 4) for x in frame.box]
+    return {"center": [frame.latitude, frame.longitude], "zoom": frame.zoom, "box": box}
 
 
 def build_station_layer(
@@ -537,7 +593,7 @@ def build_station_layer(
     figures per country that the country layers shade (responses: those of this view), the
     place of a distance filter with its circle, and a dashed ring on each `changed` station."""
     group = folium.FeatureGroup(name=t("layer_stations", lang))
-    group.add_child(_ViewFirst())
+    group.add_child(_ViewFirst(fitted_frame(stations, place)))
     if place is not None:
         group.add_child(_Place(place))
     group.add_child(StationLayer(stations, lang, base))
@@ -575,36 +631,56 @@ def zoom_cap(precisions: pd.Series) -> int:
     return min(caps, default=PRECISION_ZOOM["city"])
 
 
-def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
-    """A centre and zoom that show every given station, never closer than their precision."""
+def station_box(stations: pd.DataFrame) -> Box | None:
+    """The box (south, west, north, east) of the stations, or None for none."""
     if stations.empty:
-        return WORLD_CENTER, WORLD_ZOOM
+        return None
     lat = stations["latitude"].astype(float)
     lon = stations["longitude"].astype(float)
+    return float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max())
+
+
+def view_for(stations: pd.DataFrame) -> tuple[tuple[float, float], int]:
+    """A centre and zoom that show every given station, never closer than their precision."""
+    box = station_box(stations)
+    if box is None:
+        return WORLD_CENTER, WORLD_ZOOM
     cap = zoom_cap(stations["location_precision"]) if "location_precision" in stations else 10
-    return _fit(lat.min(), lat.max(), lon.min(), lon.max(), cap)
+    return _fit(box, cap)
+
+
+def circle_box(latitude: float, longitude: float, km: float) -> Box:
+    """The box (south, west, north, east) of the circle of `km` around a place."""
+    half_lat = km / 111.0
+    half_lon = min(180.0, half_lat / max(math.cos(math.radians(latitude)), 0.01))
+    south, north = max(-85.0, latitude - half_lat), min(85.0, latitude + half_lat)
+    return south, longitude - half_lon, north, longitude + half_lon
 
 
 def circle_view(latitude: float, longitude: float, km: float) -> tuple[tuple[float, float], int]:
     """Centred on a place, at the zoom that shows the whole circle of `km` around it, on a
     phone's map too (a square of PHONE_MAP_PX)."""
-    half_lat = km / 111.0
-    half_lon = min(180.0, half_lat / max(math.cos(math.radians(latitude)), 0.01))
-    south, north = max(-85.0, latitude - half_lat), min(85.0, latitude + half_lat)
-    west, east = longitude - half_lon, longitude + half_lon
-    return _fit(south, north, west, east, MAX_ZOOM, (PHONE_MAP_PX, PHONE_MAP_PX))
+    return _fit(circle_box(latitude, longitude, km), MAX_ZOOM, (PHONE_MAP_PX, PHONE_MAP_PX))
+
+
+def fitted_frame(stations: pd.DataFrame, place: PlaceMark | None = None) -> MapFrame:
+    """The frame that fits a view, with the box it fits: the whole circle of a distance
+    filter's place (whatever is in it), else the stations (with none, the world, no box)."""
+    if place is not None:
+        box: Box | None = circle_box(place.latitude, place.longitude, place.km)
+        (lat, lon), zoom = circle_view(place.latitude, place.longitude, place.km)
+    else:
+        box = station_box(stations)
+        (lat, lon), zoom = view_for(stations)
+    return MapFrame(float(lat), float(lon), zoom, box)
 
 
 def _fit(
-    south: float,
-    north: float,
-    west: float,
-    east: float,
-    cap: int,
-    size: tuple[int, int] = (MAP_WIDTH_PX, MAP_HEIGHT_PX),
+    box: Box, cap: int, size: tuple[int, int] = (MAP_WIDTH_PX, MAP_HEIGHT_PX)
 ) -> tuple[tuple[float, float], int]:
-    """The centre of a box and the closest zoom (at most `cap`) that shows all of it on a map
-    of `size` pixels."""
+    """The centre of a box (south, west, north, east) and the closest zoom (at most `cap`)
+    that shows all of it on a map of `size` pixels."""
+    south, west, north, east = box
     center = ((south + north) / 2, (west + east) / 2)
     lon_span = max(east - west, 0.02)
     y_north, y_south = _mercator_y(north), _mercator_y(south)

@@ -42,6 +42,9 @@ class MapBook:
     own: MapFrame | None = None  # the reader's own frame (a link's `map`, or a move)
     passed: MapFrame | None = None  # the frame last handed to the map
     synced: MapFrame | None = None  # the last handed frame the map reported back (it got there)
+    # Where the map said it was when it got to `synced`: that frame, or a fitted frame widened
+    # to a small map (see `reaches`). A report of another frame after that is the reader's move.
+    arrived: MapFrame | None = None
     fitted_for: Filters | None = None  # the filters the fitted frame was made for
     centre_on: str | None = None  # a station chosen outside the map: the map moves to it once
     centred: MapFrame | None = None  # the frame of the station the map was last centred on
@@ -257,11 +260,26 @@ def _follow_frame(book: MapBook, frame: MapFrame | None) -> MapBook:
     passed = book.passed
     if frame is None or passed is None:
         return book
-    if same_frame(frame, passed):
-        return replace(book, synced=passed)
     if book.synced == passed:
-        return replace(book, own=frame, passed=frame, synced=frame)
+        if same_frame(frame, book.arrived or passed):
+            return book
+        return replace(book, own=frame, passed=frame, synced=frame, arrived=frame)
+    if reaches(frame, passed):
+        return replace(book, synced=passed, arrived=frame)
     return book
+
+
+def reaches(report: MapFrame, handed: MapFrame) -> bool:
+    """Whether a map reporting `report` got to the frame it was `handed`: the same frame, or,
+    for a fitted frame (one with a box), the same centre at a lower zoom. The server fits a
+    view for a desktop-sized map; on a smaller one (a phone's) map.js zooms out, keeping the
+    centre, until the box shows whole. Only the map's first report of a handed frame is read
+    so (`_follow_frame`): after that, a zoom out by the reader is the reader's."""
+    if same_frame(report, handed):
+        return True
+    if handed.box is None or report.zoom >= handed.zoom:
+        return False
+    return same_frame(report, replace(handed, zoom=report.zoom))
 
 
 def station_in_popup(text: str) -> str | None:
@@ -320,6 +338,10 @@ def map_frame(
         book = replace(book, own=None, centred=station_frame)
     book = replace(book, centre_on=None)
     frame = book.own or book.centred or fitted
+    if frame == fitted:
+        # The same place as the fitted frame: handed with its box, so that a small map widens
+        # it as map.js widens the view that fits its stations (the two agree on what is fitted).
+        frame = fitted
     return replace(state, book=replace(book, passed=frame)), frame
 
 

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.data import show_value
 from dashboard.filters import FILTERS, Choices, Filters, Param, last_value
 from dashboard.i18n import DEFAULT_LANGUAGE, Msg, language, match_language, msg
 
-MIN_MAP_ZOOM, MAX_MAP_ZOOM = 1, 18
+MIN_MAP_ZOOM, MAX_MAP_ZOOM = 0, 18
 EMBED_MODE = "embed"  # `mode=embed`: the article embed
+Box = tuple[float, float, float, float]  # south, west, north, east
 
 
 @dataclass(frozen=True)
 class MapFrame:
-    """Where the map looks: centre and zoom (the `map` parameter, set when a reader moved it)."""
+    """Where the map looks: centre and zoom (the `map` parameter, set when a reader moved it).
+
+    A frame fitted to the view carries the `box` it was fitted to (south, west, north, east),
+    so that a map smaller than the one it was fitted for can widen it (map.js). The box is not
+    part of the frame's identity: two frames are equal when they look at the same place."""
 
     latitude: float
     longitude: float
     zoom: int
+    box: Box | None = field(default=None, compare=False)
 
     def to_param(self) -> str:
         return f"{self.latitude:.4f},{self.longitude:.4f},{self.zoom}"

@@ -123,13 +123,13 @@ def selected_record(view: View, station: str | None) -> StationRecord | None:
 
 def fitted_frame(view: View) -> tuple[MapFrame, maps.PlaceMark | None]:
     """The frame that fits the view (the whole circle of the distance filter, whatever is in
-    it; else the stations without the as-of day, so that days compare), and the place's mark."""
-    if view.place is None:
-        (lat, lon), zoom = maps.view_for(view.unframed)
-        return MapFrame(lat, lon, zoom), None
-    place, km = view.place, view.km
-    (lat, lon), zoom = maps.circle_view(place.latitude, place.longitude, km)
-    return MapFrame(lat, lon, zoom), maps.PlaceMark(place.latitude, place.longitude, km, place.name)
+    it; else the stations without the as-of day, so that days compare), with the box it fits,
+    and the place's mark."""
+    place = view.place
+    if place is None:
+        return maps.fitted_frame(view.unframed), None
+    mark = maps.PlaceMark(place.latitude, place.longitude, view.km, place.name)
+    return maps.fitted_frame(view.unframed, mark), mark
 
 
 def station_frame(record: StationRecord | None) -> MapFrame | None:

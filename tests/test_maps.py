@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -256,3 +257,53 @@ def test_payload_codes_repeated_texts_once_and_reads_back_row_by_row(stations):
     assert [r[0] for r in rows] == list(stations["station_id"])
     assert [r[7] for r in rows] == list(stations["country"])
     assert [r[5] for r in rows] == list(stations["name"])
+
+
+def test_a_fitted_frame_carries_the_box_of_its_stations_or_of_its_places_circle(stations):
+    frame = maps.fitted_frame(stations)
+    lat, lon = stations["latitude"], stations["longitude"]
+    assert frame.box == (lat.min(), lon.min(), lat.max(), lon.max())
+    assert ((frame.latitude, frame.longitude), frame.zoom) == view_for(stations)
+    place = maps.PlaceMark(51.9225, 4.4792, 50.0, "Rotterdam")
+    circle = maps.fitted_frame(stations.head(0), place)
+    south, west, north, east = circle.box
+    assert (round((south + north) / 2, 4), round((west + east) / 2, 4)) == (51.9225, 4.4792)
+    assert 0.8 < north - south < 1.0  # 100 km across
+    assert maps.fitted_frame(stations.head(0)).box is None  # the world: nothing to fit
+
+
+def test_a_base_map_made_at_a_fitted_frame_may_widen_it_to_show_the_box(stations):
+    frame = maps.fitted_frame(stations)
+    html = maps.build_base_map(tiles=False, frame=frame).get_root().render()
+    [[fit]] = calls(html, "stFitted")
+    assert fit["center"] == [frame.latitude, frame.longitude]
+    assert (fit["zoom"], fit["box"]) == (frame.zoom, [round(x, 4) for x in frame.box])
+    # Down to zoom 0, where the whole world is 256 pixels wide (a phone's map is about 358).
+    assert '"minZoom": 0' in html
+    # A station's or a reader's frame (no box) opens as it is.
+    unfitted = replace(frame, box=None)
+    assert calls(maps.build_base_map(frame=unfitted).get_root().render(), "stFitted") == []
+
+
+def test_the_station_layer_hands_its_own_fitted_frame_to_the_map(stations):
+    dutch = stations.loc[stations["country_code"] == "NL"]
+    fmap = maps.build_base_map(tiles=False)
+    fmap.add_child(maps.build_station_layer(dutch))
+    [[fit]] = calls(fmap.get_root().render(), "stViewFirst")
+    expected = maps.fitted_frame(dutch)
+    assert (fit["center"], fit["zoom"]) == ([expected.latitude, expected.longitude], expected.zoom)
+
+
+@pytest.mark.parametrize(("lang", "netherlands"), [("zh-Hans", "荷兰"), ("zh-Hant", "荷蘭")])
+def test_the_outlines_are_named_in_the_pages_language(lang, netherlands):
+    html = maps.build_base_map(tiles=False, lang=lang).get_root().render()
+    [[names]] = calls(html, "stOutlines")  # (after the URL, which `calls` skips)
+    assert names["NL"] == netherlands
+    # Only the countries the outlines have, each named.
+    assert set(names) <= set(maps.assets.outline_codes())
+    assert all(names.values())
+
+
+def test_english_outlines_keep_their_own_short_names():
+    html = maps.build_base_map(tiles=False).get_root().render()
+    assert re.search(r"stOutlines\(\w+, \"[^\"]+\", null\);", html)

@@ -207,6 +207,58 @@ def test_a_report_before_the_map_reached_its_frame_is_not_taken_as_a_move():
     assert report(state, **centre(MapFrame(10.0, 10.0, 3))).book.own is None
 
 
+# A frame fitted to the view's stations for a desktop-sized map, with the box it fits.
+FITTED = MapFrame(10.4, 25.8, 2, box=(-33.9, -99.7, 54.6, 151.2))
+
+
+@pytest.mark.parametrize(
+    ("reported", "handed", "reached"),
+    [
+        (MapFrame(10.4, 25.8, 2), FITTED, True),  # the frame itself
+        (MapFrame(10.4, 25.8, 0), FITTED, True),  # widened to a phone's map, same centre
+        (MapFrame(10.4, 25.8, 3), FITTED, False),  # closer: never done for the reader
+        (MapFrame(40.0, -3.7, 0), FITTED, False),  # zoomed out elsewhere: a move
+        (MapFrame(52.0, 5.0, 5), HANDED, False),  # a station's or the reader's frame: no box
+    ],
+)
+def test_a_fitted_frame_is_reached_at_its_own_zoom_or_wider_around_its_centre(
+    reported, handed, reached
+):
+    assert ps.reaches(reported, handed) is reached
+
+
+def test_a_phone_widening_the_fitted_frame_puts_no_frame_in_the_link_but_a_later_pan_does():
+    state, frame = ps.map_frame(drawn(), drawn().filters, FITTED, None)
+    assert frame.box == FITTED.box
+    # The map's first report: the fitted frame zoomed out to show the box on a phone.
+    widened = report(state, **centre(MapFrame(10.4, 25.8, 0)))
+    assert (widened.book.synced, widened.book.own) == (FITTED, None)
+    assert widened.display.frame is None  # no `map=` in the link
+    # Reported again (with a click, a layer switched), the same wider frame is still no move.
+    assert report(widened, **centre(MapFrame(10.4, 25.8, 0))).book.own is None
+    moved = report(widened, **centre(MapFrame(35.0, 139.0, 0)))
+    assert moved.display.frame == MapFrame(35.0, 139.0, 0)
+
+
+def test_zooming_out_from_a_fitted_frame_the_map_reached_is_the_readers_move():
+    # On a desktop the map reports the fitted frame itself; then the reader presses "Zoom out"
+    # (Leaflet keeps the centre): that frame is theirs, for the link.
+    state, _ = ps.map_frame(drawn(), drawn().filters, FITTED, None)
+    reached = report(state, **centre(FITTED))
+    assert reached.book.own is None
+    zoomed_out = report(reached, **centre(MapFrame(10.4, 25.8, 1)))
+    assert zoomed_out.display.frame == MapFrame(10.4, 25.8, 1)
+
+
+def test_a_readers_frame_at_the_fitted_place_is_handed_with_the_fitted_box():
+    # The map widens the frame fitted to its stations whoever hands it: the page must know.
+    own = MapFrame(FITTED.latitude, FITTED.longitude, FITTED.zoom)
+    state = replace(drawn(), book=replace(drawn().book, own=own))
+    state, frame = ps.map_frame(state, state.filters, FITTED, None)
+    assert frame.box == FITTED.box
+    assert report(state, **centre(MapFrame(10.4, 25.8, 0))).book.synced == FITTED
+
+
 def test_the_readers_frame_stays_across_as_of_days_and_goes_with_a_new_filter():
     state = replace(drawn(), book=replace(drawn().book, own=MapFrame(40.0, -3.7, 6)))
     state, frame = ps.map_frame(state, state.filters, HANDED, None)

@@ -6,14 +6,16 @@
  *
  *   stFold(map, {label, id, position})       a folded control: button + panel
  *   stControls(map, options)                 map label, key and layers folds, tile layer
- *   stOutlines(map, url)                      offline country outlines (after the stations)
+ *   stOutlines(map, url, names)               offline country outlines (after the stations),
+ *                                            named while the tiles are off
  *   stCountryLayers(map, options)            two shadings of the outlines, in the layers fold
  *   stCountryData(figures)                   this view's figures for the shadings
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
  *   stHighlight(map, latlng)                 a ring around the selected station
  *   stChanged(map, latlngs)                  dashed rings on the stations changed since a day
  *   stPlace(map, options)                    a distance filter's place and its circle
- *   stViewFirst(center, zoom)                a new layer's view, set before it is drawn
+ *   stViewFirst(center, zoom, fit)           a new layer's view, set before it is drawn
+ *   stFitted(map, fit)                       a fitted frame widened to a small map at once
  */
 (function () {
   'use strict';
@@ -202,8 +204,9 @@
   }
 
   /* Country outlines fetched from our server into a pane beneath the tiles. They wait for the
-   * stations (drawn first), or a short while when there are none to draw. */
-  function stOutlines(map, url) {
+   * stations (drawn first), or a short while when there are none to draw. `names`: the
+   * countries' names in the page's language ({iso_a2: name}; null: the outlines' own). */
+  function stOutlines(map, url, names) {
     map.createPane('outlines');
     map.getPane('outlines').style.zIndex = 150;
     map._stShapes = new Promise(function (resolve) {
@@ -221,7 +224,155 @@
         style: {color: '#7b8794', weight: 0.7, fillColor: '#f4f1ea', fillOpacity: 1}});
       // A search may have moved the map (and taken the outlines off) meanwhile: see stViewFirst.
       if (!map._stOutlinesAway) { map._stOutlines.addTo(map); }
+      outlineNames(map, data, names);
     }).catch(function (err) { console.warn('country outlines not loaded', err); });
+  }
+
+  /* A country's main part, for the room its name has: the bounds of the part that holds its
+   * label point (the largest if none does), so that France is named by its European part,
+   * not by a box from French Guiana to Réunion. */
+  function mainPart(geometry, at) {
+    var parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+    var best = null, bestArea = -1, bestHolds = false;
+    parts.forEach(function (polygon) {
+      var bounds = L.latLngBounds(polygon[0].map(function (p) { return [p[1], p[0]]; }));
+      var area = (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest());
+      var holds = bounds.contains(at);
+      if ((holds && !bestHolds) || (holds === bestHolds && area > bestArea)) {
+        best = bounds; bestArea = area; bestHolds = holds;
+      }
+    });
+    return best;
+  }
+
+  // The width and height in pixels of `bounds` at `zoom`.
+  function onScreen(map, bounds, zoom) {
+    var ne = map.project(bounds.getNorthEast(), zoom);
+    var sw = map.project(bounds.getSouthWest(), zoom);
+    return L.point(ne.x - sw.x, sw.y - ne.y);
+  }
+
+  var measure = null;
+  function textWidth(text) {
+    if (measure === null) {
+      measure = document.createElement('canvas').getContext('2d') || false;
+      if (measure) { measure.font = NAME_FONT; }
+    }
+    return measure ? measure.measureText(text).width : text.length * 7;
+  }
+  var NAME_FONT = '600 12px sans-serif';  // as map.css's .st-oname span
+
+  // Whether a point is inside a (Multi)Polygon: a ray's crossings, even-odd over its rings.
+  function holds(geometry, lat, lng) {
+    var parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+    return parts.some(function (polygon) {
+      var inside = false;
+      polygon.forEach(function (ring) {
+        for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          var a = ring[i], b = ring[j];
+          if ((a[1] > lat) !== (b[1] > lat) &&
+              lng < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) { inside = !inside; }
+        }
+      });
+      return inside;
+    });
+  }
+
+  /* Where a country's name goes in the map's view (pixel bounds at `zoom`): its label point,
+   * or, when that is off the screen, the point of the screen nearest to it that is still in
+   * the country, so that a map zoomed in on one station still says which country it shows.
+   * Null when the name has no room: its country's main part is narrower or lower on the
+   * screen than the name, or out of sight. */
+  function nameSpot(map, p, zoom, view) {
+    var part = L.bounds(map.project(p.part.getNorthWest(), zoom),
+      map.project(p.part.getSouthEast(), zoom));
+    var size = part.getSize();
+    if (size.x < p.width + 12 || size.y < 36) { return null; }
+    var half = L.point(p.width / 2 + 12, 20);  // the name's half, and a margin
+    var min = L.point(Math.max(part.min.x, view.min.x + half.x),
+      Math.max(part.min.y, view.min.y + half.y));
+    var max = L.point(Math.min(part.max.x, view.max.x - half.x),
+      Math.min(part.max.y, view.max.y - half.y));
+    if (min.x > max.x || min.y > max.y) { return null; }
+    var c = map.project(p.at, zoom);
+    var at = L.point(Math.min(max.x, Math.max(min.x, c.x)), Math.min(max.y, Math.max(min.y, c.y)));
+    if (at.equals(c)) { return at; }
+    var ll = map.unproject(at, zoom);
+    return holds(p.geometry, ll.lat, ll.lng) ? at : null;
+  }
+
+  // The map's view (pixel bounds) less the bands its controls take at the top and the bottom.
+  function clearOfControls(map, view) {
+    var container = map.getContainer(), frame = container.getBoundingClientRect();
+    var top = 0, bottom = 0;
+    container.querySelectorAll('.leaflet-control').forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.height) { return; }
+      if (L.DomUtil.hasClass(control.parentNode, 'leaflet-top')) {
+        top = Math.max(top, r.bottom - frame.top);
+      } else {
+        bottom = Math.max(bottom, frame.bottom - r.top);
+      }
+    });
+    return L.bounds(view.min.add([0, top]), view.max.subtract([0, bottom]));
+  }
+
+  // The boxes (pixels at `zoom`) of the stations' markers and clusters on the map: no name
+  // goes under one.
+  function stationBoxes(map, zoom) {
+    var boxes = [];
+    map.eachLayer(function (layer) {
+      if (!(layer.options.row || layer.getAllChildMarkers) || !layer.getLatLng) { return; }
+      var c = map.project(layer.getLatLng(), zoom);
+      boxes.push([c.x - 20, c.y - 20, c.x + 20, c.y + 20]);
+    });
+    return boxes;
+  }
+
+  /* Country names on the offline outlines, shown only while the tile layer is off the map
+   * (the tiles carry names of their own). They duplicate the outlines, so they are hidden
+   * from assistive technology, never focusable, and never in the pointer's way (a pane of
+   * their own, under the stations, taking no pointer events). A name goes where it has room
+   * (nameSpot) and meets no station and no name already placed, the larger countries first;
+   * placed again after each move or zoom. */
+  function outlineNames(map, data, names) {
+    map.createPane('outlineNames');
+    var pane = map.getPane('outlineNames');
+    pane.style.zIndex = 355;  // above the shadings' fills (350), under their numbers (360)
+    pane.style.pointerEvents = 'none';
+    pane.setAttribute('aria-hidden', 'true');
+    var places = [], layer = L.layerGroup().addTo(map);
+    data.features.forEach(function (f) {
+      var p = f.properties, name = names ? names[p.iso_a2] : p.name;
+      if (!name || p.label_lat === undefined) { return; }
+      var at = L.latLng(p.label_lat, p.label_lon), part = mainPart(f.geometry, at);
+      var size = onScreen(map, part, 0);
+      places.push({name: name, at: at, part: part, geometry: f.geometry,
+        area: size.x * size.y, width: textWidth(name) + 6});
+    });
+    places.sort(function (a, b) { return b.area - a.area; });
+    function draw() {
+      layer.clearLayers();
+      if (map._stTiles && map.hasLayer(map._stTiles)) { return; }
+      var zoom = map.getZoom(), view = clearOfControls(map, map.getPixelBounds());
+      var placed = stationBoxes(map, zoom);
+      places.forEach(function (p) {
+        var at = nameSpot(map, p, zoom, view);
+        if (!at) { return; }
+        // Its box, and below it where a shading's number pushes it (map.css, .st-shaded).
+        var box = [at.x - p.width / 2 - 4, at.y - 12, at.x + p.width / 2 + 4, at.y + 28];
+        if (placed.some(function (q) {
+          return box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3];
+        })) { return; }
+        placed.push(box);
+        layer.addLayer(L.marker(map.unproject(at, zoom), {pane: 'outlineNames',
+          interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'st-oname', html: el('span', p.name), iconSize: [0, 0]})}));
+      });
+    }
+    map.on('moveend', draw);
+    map.on('layeradd layerremove', function (e) { if (e.layer === map._stTiles) { draw(); } });
+    draw();
   }
 
   /* Two shadings of the offline outlines, chosen in the layers fold: stations per country, and
@@ -313,6 +464,8 @@
     }
     map.on('baselayerchange', function (e) {
       current = e.layer === groups.count ? 'count' : e.layer === groups.tier ? 'tier' : 'none';
+      // A shading's numbers sit on the label points: the country names move below them.
+      L.DomUtil[current === 'none' ? 'removeClass' : 'addClass'](map.getContainer(), 'st-shaded');
       if (current !== 'none' && shapes && data && !drawn[current]) {
         draw(current);
         drawn[current] = true;
@@ -460,14 +613,34 @@
       L.DomEvent.preventDefault(e.originalEvent);
       var map = group._map, cluster = e.layer, bottom = cluster;
       while (bottom._childClusters.length === 1) { bottom = bottom._childClusters[0]; }
-      if (bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount) {
-        cluster.spiderfy();
-      } else {
-        cluster.zoomToBounds();
-      }
-      // The cluster's own element goes; focus waits on the map, one Tab from what opened.
-      map.getContainer().focus();
+      var spread = bottom._zoom === group._maxZoom && bottom._childCount === cluster._childCount;
+      // Opened, the cluster's stations (or smaller clusters) are on the map: the first of them
+      // takes the focus, so the reader goes on inside what they opened. Listened for before
+      // opening: without animations the cluster group says so at once.
+      group.once(spread ? 'spiderfied' : 'animationend', function () {
+        focusInside(map, cluster);
+      });
+      // The cluster's own element goes: meanwhile the focus waits on the map.
+      map.getContainer().focus({preventScroll: true});
+      if (spread) { cluster.spiderfy(); } else { cluster.zoomToBounds(); }
     });
+    /* The first, west to east (then north to south), of the markers and clusters now on the
+     * screen that hold an opened cluster's stations; unless the reader took the focus elsewhere
+     * while it opened. */
+    function focusInside(map, cluster) {
+      if (document.activeElement !== map.getContainer()) { return; }
+      var shown = [], bounds = map.getBounds();
+      cluster.getAllChildMarkers().forEach(function (m) {
+        var parent = group.getVisibleParent(m);
+        if (parent && shown.indexOf(parent) < 0 && parent.getElement() &&
+            bounds.contains(parent.getLatLng())) { shown.push(parent); }
+      });
+      shown.sort(function (a, b) {
+        var x = a.getLatLng(), y = b.getLatLng();
+        return x.lng - y.lng || y.lat - x.lat;
+      });
+      if (shown.length) { shown[0].getElement().focus({preventScroll: true}); }
+    }
     group.addLayers(markers);
     // A station chosen from the keyboard keeps the focus across the redraw that follows (on
     // its marker, or on the cluster that now holds it).
@@ -526,8 +699,11 @@
    * The country outlines are the stations' background: moving the map re-projects every one
    * of them, in the same task that draws the stations. They are taken off for the move and put
    * back once the browser has shown the stations (the next frame), as at a first visit, where
-   * they are fetched after the stations are drawn. */
-  function stViewFirst(center, zoom) {
+   * they are fetched after the stations are drawn.
+   * `fit`: the frame the server fitted to these stations, with its box. Handed that frame (or
+   * the fitted frame the map was made at), a map smaller than the server's fit assumes opens
+   * it wider, keeping its centre (fittedZoom), in the same move. */
+  function stViewFirst(center, zoom, fit) {
     var map = window.map, given = window.__GLOBAL_DATA__;
     if (!map || !given) { return; }
     var zoomChanged = zoom && zoom !== given.last_zoom;
@@ -535,8 +711,14 @@
     if (!zoomChanged && !centerChanged) { return; }
     var outlines = map._stOutlines;
     if (outlines && map.hasLayer(outlines)) { map.removeLayer(outlines); }
-    map.setView(centerChanged ? center : map.getCenter(), zoomChanged ? zoom : map.getZoom(),
-      {animate: false});
+    var to = zoomChanged ? zoom : map.getZoom();
+    // Handed the frame fitted to these stations (or the one the map was made at, see
+    // stFitted), a small map opens it wider, in this one move.
+    [fit, map._stFitted].forEach(function (f) {
+      if (f && center && f.zoom === zoom && f.center[0] === center[0] &&
+          f.center[1] === center[1]) { to = fittedZoom(map, f); }
+    });
+    map.setView(centerChanged ? center : map.getCenter(), to, {animate: false});
     if (zoomChanged) { given.last_zoom = zoom; }
     if (centerChanged) { given.last_center = center; }
     if (!map._stOutlinesAway) {
@@ -550,7 +732,31 @@
     }
   }
 
+  /* The zoom at which a fitted frame's box (south, west, north, east) shows whole on this map
+   * around the frame's centre. The server fits the box to a desktop-sized map (`_fit` in
+   * maps.py, with the same margin: the box takes at most 1/1.2 of the map each way); on a
+   * smaller map (a phone's) that is a lower zoom. Never higher than the frame's own. */
+  function fittedZoom(map, fit) {
+    var zoom = fit.zoom, b = fit.box, size = map.getSize();
+    var c = map.project(fit.center, zoom);
+    var sw = map.project([b[0], b[1]], zoom), ne = map.project([b[2], b[3]], zoom);
+    var halfX = Math.max(c.x - sw.x, ne.x - c.x), halfY = Math.max(sw.y - c.y, c.y - ne.y);
+    var scale = Math.min(size.x / (2.4 * halfX), size.y / (2.4 * halfY));
+    if (!(scale < 1) || !size.x || !size.y) { return zoom; }  // it fits (or it is a point)
+    return Math.max(map.getMinZoom(), Math.floor(zoom + Math.log(scale) / Math.LN2 + 1e-9));
+  }
+
+  /* The base map made at a fitted frame (`_Fitted` in maps.py): widened at once on a small
+   * map, before the map first tells the page where it is, so that the page takes the wider
+   * frame for the one it handed (pagestate.reaches) and not for the reader's move. */
+  function stFitted(map, fit) {
+    map._stFitted = fit;
+    var zoom = fittedZoom(map, fit);
+    if (zoom < map.getZoom()) { map.setView(fit.center, zoom, {animate: false}); }
+  }
+
   window.stFold = stFold;
+  window.stFitted = stFitted;
   window.stViewFirst = stViewFirst;
   window.stControls = stControls;
   window.stOutlines = stOutlines;

@@ -22,7 +22,7 @@
   if (!island || !box || !window.L || !window.stStationLayer) { return; }
   var d = JSON.parse(island.textContent);
   box.hidden = false;
-  var map = L.map(box, {center: [d.view[0], d.view[1]], zoom: d.view[2], minZoom: 1,
+  var map = L.map(box, {center: [d.view[0], d.view[1]], zoom: d.view[2], minZoom: 0,
     maxZoom: d.controls.maxZoom, worldCopyJump: true});
   if (d.bounds) { map.fitBounds(d.bounds, {maxZoom: d.view[2], padding: [24, 24]}); }
   L.control.scale().addTo(map);

@@ -120,6 +120,16 @@ def test_no_violation_of_any_impact_in_every_language_size_and_view(browser, app
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_offline_outlines_country_names_have_no_violation(browser, app, lang):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{app.url}?lang={lang}&tiles=0&station=nl-rotterdam-1&map=48.5,10,4")
+    settled(page)
+    check(page)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_embed_has_no_violation_in_an_articles_frame(browser, app, lang):
     """The embed (`mode=embed`) at 600 px, a station's details under the map, the skip link
     focused: no violation on the page or in the map, in every language."""

@@ -91,20 +91,37 @@ def test_space_on_a_marker_selects_it_without_scrolling_the_page(session):
     assert page.evaluate("() => window.scrollY") == before
 
 
-def test_a_cluster_is_named_and_opens_with_enter(session):
+# In the map's frame: the stations of the focused marker or cluster (their ids and places), or
+# null when the focus is on no station (on the map itself, say).
+FOCUSED_STATIONS = """() => {
+  const a = document.activeElement;
+  const layer = Object.values(map._layers).find(l => l.getElement && l.getElement() === a);
+  if (!layer || !layer.options.row && !layer.getAllChildMarkers) { return null; }
+  const rows = layer.getAllChildMarkers ? layer.getAllChildMarkers().map(m => m.options.row)
+    : [layer.options.row];
+  return {ids: rows.map(r => r[0]), places: rows.flatMap(r => [r[6], r[7]]).filter(Boolean)};
+}"""
+
+
+def test_a_cluster_is_named_and_enter_takes_the_focus_into_it(session):
     page = session.open()
     wait_idle(page)
     cluster = tab_to(page, re.compile(r"^\d+ stations in "))
     assert cluster["role"] == "button"
     assert "marker-cluster" in cluster["cls"]
-    count = int(cluster["label"].split()[0])
-    zoom = map_document(page).evaluate("() => map.getZoom()")
+    inner = map_document(page)
+    opened = inner.evaluate(FOCUSED_STATIONS)
+    assert len(opened["ids"]) == int(cluster["label"].split()[0]) >= 2
+    zoom = inner.evaluate("() => map.getZoom()")
     page.keyboard.press("Enter")
-    # Opened: the map zoomed in on it (or spread it out), and the focus waits on the map.
-    map_document(page).wait_for_function(
-        f"() => map.getZoom() > {zoom} || document.querySelector('.leaflet-marker-icon')"
-        " && map._layers && Object.values(map._layers).some(l => l._spiderLegs)",
+    # Opened (the map zoomed in on it, or spread it out), the focus is on the first of its
+    # stations or smaller clusters now on the map, not on the map itself.
+    inner.wait_for_function(
+        f"() => ({FOCUSED_STATIONS})() !== null && document.activeElement !== map.getContainer()",
         timeout=PATIENCE_MS,
     )
-    assert map_document(page).evaluate("() => document.activeElement === map.getContainer()")
-    assert count >= 2
+    inside = inner.evaluate(FOCUSED_STATIONS)
+    assert set(inside["ids"]) <= set(opened["ids"])
+    label = focused_label(page)
+    assert any(place in label for place in opened["places"]), label
+    assert inner.evaluate("() => map.getZoom()") > zoom or len(inside["ids"]) == 1

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dashboard.data import load_stations
 from dashboard.i18n import t
+from dashboard.maps import contrast
 from tests.browser.harness import (
     MAP_FRAME,
+    PATIENCE_MS,
     map_document,
     renders,
     third_party,
@@ -17,6 +20,7 @@ from tests.browser.harness import (
     wait_markers,
     wait_render,
 )
+from tests.browser.test_accessibility import hex_colour
 from tests.conftest import FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
@@ -27,6 +31,16 @@ LABELS = (
     "Array.from(document.querySelectorAll('.leaflet-countryLabels-pane .st-clabel'))"
     ".map(e => e.textContent)"
 )
+NAMES = (
+    "Array.from(document.querySelectorAll('.leaflet-outlineNames-pane .st-oname'))"
+    ".map(e => e.textContent)"
+)
+# A country name's colours, how it takes the pointer and the keyboard, and whether assistive
+# technology is told to pass it by.
+NAME_LOOK = """e => ({ink: getComputedStyle(e.firstChild).color,
+  paper: getComputedStyle(e.firstChild).backgroundColor,
+  pointer: getComputedStyle(e).pointerEvents, focusable: e.tabIndex >= 0,
+  hidden: !!e.closest('[aria-hidden="true"]')})"""
 
 
 def query_of(page) -> dict[str, list[str]]:
@@ -158,4 +172,34 @@ def test_switching_to_traditional_chinese_rewords_the_page_and_its_language(sess
     page.get_by_text("繁體中文").click()
     page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
     page.get_by_text(f"顯示 {len(STATIONS)} 個服務站中的 {len(STATIONS)} 個").first.wait_for()
+    wait_idle(page)  # the link is written at the end of the run that shows the new words
     assert "lang=zh-Hant" in page.url
+
+
+@pytest.mark.parametrize(("lang", "country"), [("en", "Netherlands"), ("zh-Hant", "荷蘭")])
+def test_the_offline_outlines_name_the_country_of_a_zoomed_in_station_until_tiles_come(
+    session, lang, country
+):
+    page = session.open(f"?tiles=0&station=nl-rotterdam-1&lang={lang}")
+    wait_idle(page)
+    inner = map_document(page)
+    has_name = f"() => {NAMES}.includes({json.dumps(country)})"
+    inner.wait_for_function(has_name, timeout=PATIENCE_MS)
+    look = inner.locator(".st-oname", has_text=country).evaluate(NAME_LOOK)
+    # Legible, and decoration only: passed by by screen readers, the keyboard and the pointer.
+    assert contrast(hex_colour(look["ink"]), hex_colour(look["paper"])) >= 4.5
+    assert (look["hidden"], look["focusable"], look["pointer"]) == (True, False, "none")
+    # The tiles, switched on in the layers fold, bring names of their own: ours go.
+    frame = map_frame(page)
+    frame.get_by_role("button", name=t("map_layers", lang)).click()
+    tiles = frame.get_by_label(t("tiles", lang))
+    tiles.check()
+    inner.wait_for_function(f"() => {NAMES}.length === 0", timeout=PATIENCE_MS)
+    # The page has taken the switch (the link says so) and run: still none.
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('tiles')",
+                           timeout=PATIENCE_MS)  # fmt: skip
+    wait_idle(page)
+    assert inner.evaluate(f"() => {NAMES}") == []
+    # Off again, the names come back.
+    tiles.uncheck()
+    inner.wait_for_function(has_name, timeout=PATIENCE_MS)

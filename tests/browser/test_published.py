@@ -121,6 +121,8 @@ def test_a_station_page_draws_its_marker_as_the_explorer_does(visit, site_url):
     expect(marker).to_have_attribute("aria-label", "Rotterdam, Netherlands: Said to be closed")
     expect(marker.locator(".st-mark")).to_have_text("C")
     page.wait_for_selector(OUTLINES, state="attached")
+    # Zoomed in on one station, the outlines (no tiles on the site) say which country it is.
+    expect(page.locator(".st-oname")).to_have_text(["Netherlands"])
     assert visit.foreign() == []
 
 
@@ -145,6 +147,30 @@ def test_the_index_draws_every_station_in_clusters_and_asks_no_other_host(visit,
     singles = page.locator(MARKER).count()
     assert sum(int(c) for c in counts) + singles == 21
     assert visit.foreign() == []
+
+
+# The stations outside the map's bounds, or whose marker (or cluster) is not wholly on the map.
+NOT_SHOWN = """() => {
+  const bounds = map.getBounds(), box = map.getContainer().getBoundingClientRect();
+  const group = Object.values(map._layers).find(layer => layer._topClusterLevel);
+  return group.getLayers().filter(marker => {
+    const shown = group.getVisibleParent(marker), icon = shown && shown.getElement();
+    const r = icon && icon.getBoundingClientRect();
+    return !(bounds.contains(marker.getLatLng()) && r && r.left >= box.left
+             && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom);
+  }).map(marker => marker.options.row[0]);
+}"""
+
+
+def test_the_index_on_a_phone_shows_every_station(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        page.wait_for_selector(OUTLINES, state="attached")
+        assert page.evaluate(NOT_SHOWN) == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", ["", ROTTERDAM, "country/us/", "about/", "data/"])
