@@ -29,7 +29,7 @@ from dashboard.i18n import (
     status_label,
     t,
 )
-from dashboard.panels import country_layers, country_words
+from dashboard.panels import country_layers, country_words, place_words
 from dashboard.rules import NO_RESPONSE, RESPONSE_TIERS
 from dashboard.schema import SLUG_PATTERN, STATUS_DEFINITIONS
 from dashboard.urlstate import Box, MapFrame
@@ -436,20 +436,22 @@ def station_rows(stations: pd.DataFrame) -> list[list]:
 
 
 class _Highlight(MacroElement):
-    """A ring around the selected station, drawn above the clusters."""
+    """A ring around the selected station, drawn above the clusters, and its place in words
+    beside it ("Rotterdam, Netherlands"): a station view has its context with the tiles off."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-stHighlight({{ this._parent.get_name() }}, {{ this.location|tojson }});
+stHighlight({{ this._parent.get_name() }}, {{ this.location|tojson }}, {{ this.label|tojson }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, latitude: float, longitude: float) -> None:
+    def __init__(self, latitude: float, longitude: float, label: str = "") -> None:
         super().__init__()
         self._name = "Highlight"
         self.location = [float(latitude), float(longitude)]
+        self.label = label
 
 
 class _Changed(MacroElement):
@@ -605,7 +607,9 @@ def build_station_layer(
     if selected is not None:
         row = stations.loc[stations["station_id"] == selected]
         if not row.empty:
-            group.add_child(_Highlight(row.iloc[0]["latitude"], row.iloc[0]["longitude"]))
+            first = row.iloc[0]
+            label = place_words(first.to_dict(), lang)
+            group.add_child(_Highlight(first["latitude"], first["longitude"], label))
     return group
 
 

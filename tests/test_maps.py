@@ -122,6 +122,19 @@ def test_selected_station_gets_a_ring(stations):
     rings = [c for c in group._children.values() if type(c).__name__ == "_Highlight"]
     assert len(rings) == 1
     assert rings[0].location == [51.9225, 4.4792]
+    assert rings[0].label == "Rotterdam, Netherlands"
+    chinese = maps.build_station_layer(stations, selected="nl-rotterdam-1", lang="zh-Hant")
+    ring = next(c for c in chinese._children.values() if type(c).__name__ == "_Highlight")
+    assert ring.label == "Rotterdam, 荷蘭"  # the city as recorded, the country in the page's
+
+
+def test_the_selected_stations_place_goes_into_the_map_as_json_not_html(stations):
+    hostile = stations.copy()
+    row = hostile["station_id"] == "nl-rotterdam-1"
+    hostile.loc[row, "city"] = "</script><img src=x onerror=alert(1)>"
+    html = maps.build_map(hostile, selected="nl-rotterdam-1").get_root().render()
+    assert "</script><img" not in html
+    assert "onerror=alert(1)" in html.replace("\u003c", "<").replace("\u003e", ">")
 
 
 def test_view_fits_the_filtered_stations(stations):

@@ -676,9 +676,16 @@
       direction: 'right', offset: [6, 0], className: 'st-place-label'}).addTo(map);
   }
 
-  function stHighlight(map, latlng) {
-    L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
-      interactive: false}).addTo(map);
+  /* The selected station's ring, and its place beside it as text (the map's context when no
+   * tiles name the places around it; the details beside or under the map say the same). */
+  function stHighlight(map, latlng, label) {
+    var ring = L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
+      interactive: false});
+    if (label) {
+      ring.bindTooltip(el('span', label), {permanent: true, direction: 'right',
+        offset: [18, 0], className: 'st-place-label st-selected-label'});
+    }
+    ring.addTo(map);
   }
 
   function stChanged(map, latlngs) {

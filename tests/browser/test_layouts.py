@@ -79,6 +79,9 @@ def test_the_embed_is_the_map_and_a_stations_details_with_a_link_to_the_full_vie
     assert full == {"country": ["NL"], "station": ["nl-rotterdam-1"], "tiles": ["0"]}
     # The embed's own link keeps the embed.
     assert query_of(page)["mode"] == ["embed"]
+    # With no tiles, the selected station's place is written beside it on the map.
+    label = page.frame_locator(MAP_FRAME).locator(".st-selected-label")
+    assert label.inner_text() == "Rotterdam, Netherlands"
 
 
 def test_the_full_views_link_from_the_embed_opens_the_whole_page(sized):
