@@ -11,7 +11,7 @@
  *   stCountryLayers(map, options)            two shadings of the outlines, in the layers fold
  *   stCountryData(figures)                   this view's figures for the shadings
  *   stStationLayer(options, data)            the stations as clustered, keyboard-usable markers
- *   stHighlight(map, latlng)                 a ring around the selected station
+ *   stHighlight(layer, latlng, label)        a ring around the selected station, its place
  *   stChanged(map, latlngs)                  dashed rings on the stations changed since a day
  *   stPlace(map, options)                    a distance filter's place and its circle
  *   stViewFirst(center, zoom, fit)           a new layer's view, set before it is drawn
@@ -676,16 +676,38 @@
       direction: 'right', offset: [6, 0], className: 'st-place-label'}).addTo(map);
   }
 
-  /* The selected station's ring, and its place beside it as text (the map's context when no
-   * tiles name the places around it; the details beside or under the map say the same). */
-  function stHighlight(map, latlng, label) {
-    var ring = L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
-      interactive: false});
-    if (label) {
-      ring.bindTooltip(el('span', label), {permanent: true, direction: 'right',
-        offset: [18, 0], className: 'st-place-label st-selected-label'});
+  /* The selected station's ring, and, zoomed in to its city (LABEL_ZOOM), its place beside it
+   * as text: the map's context when no tiles name the places around it (the details beside
+   * or under the map say the same). Zoomed out, the label would cover its neighbours. */
+  var LABEL_ZOOM = 8;
+  function stHighlight(layer, latlng, label) {
+    L.circleMarker(latlng, {radius: 17, color: '#111827', weight: 3, fill: false,
+      interactive: false}).addTo(layer);
+    var map = window.map;
+    if (!label || !map) { return; }
+    if (!map.getPane('selectedLabel')) {
+      map.createPane('selectedLabel');
+      map.getPane('selectedLabel').style.zIndex = 650;  // above the markers, under popups
+      map.getPane('selectedLabel').style.pointerEvents = 'none';
     }
-    ring.addTo(map);
+    // Centred above the ring by its own style (map.css), whatever its width.
+    var text = el('span', label);
+    var mark = L.marker(latlng, {pane: 'selectedLabel', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'st-selected-label', html: text, iconSize: [0, 0]})});
+    function follow() {
+      if (mark.options.gone) { return; }
+      var wanted = map.getZoom() >= LABEL_ZOOM;
+      if (wanted && !map.hasLayer(mark)) { mark.addTo(map); }
+      if (!wanted && map.hasLayer(mark)) { map.removeLayer(mark); }
+    }
+    // The label goes with its layer (a new selection, a new view).
+    layer.on('remove', function () {
+      mark.options.gone = true;
+      map.off('zoomend', follow);
+      if (map.hasLayer(mark)) { map.removeLayer(mark); }
+    });
+    map.on('zoomend', follow);
+    follow();
   }
 
   function stChanged(map, latlngs) {

@@ -194,3 +194,25 @@ def test_the_skip_link_takes_the_keyboard_past_the_maps_stops(sized):
     # The next stop is beside the map (the station list), not a station on it.
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.tagName") != "IFRAME"
+
+
+def test_the_selected_stations_place_is_written_on_the_map_once_zoomed_in_to_it(sized):
+    page = sized("?station=nl-rotterdam-1&tiles=0&map=48.5,10,4", 1440, 900)
+    frame = page.frame_locator(MAP_FRAME)
+    # Drawn with its stations (the ring is the layer's): zoomed out, no label covers them.
+    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    wait_map_drawn(page)
+    assert frame.locator(".st-selected-label").count() == 0
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function(
+        "() => document.querySelector('iframe[data-testid=\"stCustomComponentV1\"]')"
+        ".contentWindow.map.getZoom() === 5"
+    )
+    assert frame.locator(".st-selected-label").count() == 0
+    page.evaluate(
+        "() => document.querySelector('iframe[data-testid=\"stCustomComponentV1\"]')"
+        ".contentWindow.map.setZoom(9, {animate: false})"
+    )
+    label = frame.locator(".st-selected-label")
+    label.wait_for()
+    assert label.inner_text() == "Rotterdam, Netherlands"
