@@ -211,7 +211,7 @@ def test_the_selected_stations_place_is_written_on_the_map_once_zoomed_in_to_it(
     assert frame.locator(".st-selected-label").count() == 0
     page.evaluate(
         "() => document.querySelector('iframe[data-testid=\"stCustomComponentV1\"]')"
-        ".contentWindow.map.setZoom(9, {animate: false})"
+        ".contentWindow.map.setView([51.9225, 4.4792], 9, {animate: false})"
     )
     label = frame.locator(".st-selected-label")
     label.wait_for()
