@@ -213,6 +213,6 @@ def test_the_selected_stations_place_is_written_on_the_map_once_zoomed_in_to_it(
         "() => document.querySelector('iframe[data-testid=\"stCustomComponentV1\"]')"
         ".contentWindow.map.setView([51.9225, 4.4792], 9, {animate: false})"
     )
-    label = frame.locator(".st-selected-label")
+    label = frame.locator(".st-selected-label span")
     label.wait_for()
     assert label.inner_text() == "Rotterdam, Netherlands"
