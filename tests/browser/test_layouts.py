@@ -203,7 +203,11 @@ def test_the_selected_stations_place_is_written_on_the_map_once_zoomed_in_to_it(
     frame.locator(".leaflet-overlay-pane path").first.wait_for()
     wait_map_drawn(page)
     assert frame.locator(".st-selected-label").count() == 0
+    # A zoom step: the app hears of the move and runs; the map's part comes back at zoom 5.
+    before = renders(page)
     frame.locator(".leaflet-control-zoom-in").click()
+    wait_render(page, before)
+    wait_idle(page)
     page.wait_for_function(
         "() => document.querySelector('iframe[data-testid=\"stCustomComponentV1\"]')"
         ".contentWindow.map.getZoom() === 5"
