@@ -608,7 +608,7 @@ def build_station_layer(
         row = stations.loc[stations["station_id"] == selected]
         if not row.empty:
             first = row.iloc[0]
-            label = place_words(first.to_dict(), lang)
+            label = place_words({str(k): v for k, v in first.items()}, lang)
             group.add_child(_Highlight(first["latitude"], first["longitude"], label))
     return group
 
