@@ -1,4 +1,4 @@
-"""Browser fixtures: one app per module, one Chromium per session, a fresh page per test."""
+"""Browser fixtures: one app and one Chromium for the session, a fresh page per test."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app():
+    """One app on the fixtures for every module that needs no other (each test opens its own
+    browser context, so its own session): starting one per module cost about a minute of the
+    suite. A module with other files or settings starts its own (`running_app`)."""
     with running_app(*FIXTURE_ARGS) as server:
         yield server
 
