@@ -154,8 +154,9 @@ def test_a_desktop_stations_record_reads_in_the_pages_scroll_beside_a_map_that_s
     assert box["y"] - name["y"] < 700  # the responses come soon after the name
     # Every field with a value, and none without: the fixture's Rotterdam has no address.
     side.get_by_text(re.compile(r"^Status history")).wait_for()
-    assert side.get_by_text(re.compile(r"^City: Rotterdam")).count() == 1
-    assert side.get_by_text(re.compile(r"Address:")).count() == 0
+    record = side.inner_text()
+    assert "City: Rotterdam" in record
+    assert "Address:" not in record
     # Scrolled down to read the responses, the map is still on the screen beside them.
     page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, 900)")
     page.wait_for_function(
