@@ -262,6 +262,21 @@ def wait_render(page, seen: int, timeout: float = PATIENCE_MS) -> None:
     page.wait_for_function(f"() => ({RENDERS})() > {seen}", timeout=timeout)
 
 
+# Run in a document whose global `map` is the stations' map (the map's frame, or a published
+# page): the ids of the stations outside the map's bounds, or whose marker (or the cluster that
+# holds it) is not wholly on the map.
+NOT_SHOWN = """() => {
+  const bounds = map.getBounds(), box = map.getContainer().getBoundingClientRect();
+  const group = Object.values(map._layers).find(layer => layer._topClusterLevel);
+  return group.getLayers().filter(marker => {
+    const shown = group.getVisibleParent(marker), icon = shown && shown.getElement();
+    const r = icon && icon.getBoundingClientRect();
+    return !(bounds.contains(marker.getLatLng()) && r && r.left >= box.left
+             && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom);
+  }).map(marker => marker.options.row[0]);
+}"""
+
+
 def map_document(page):
     """The map's frame (a Playwright Frame), to run script in or audit."""
     return page.locator(MAP_FRAME).element_handle().content_frame()

@@ -21,6 +21,7 @@ from dashboard import history, panels
 from dashboard.data import load_responses, load_stations
 from tests.browser.harness import (
     MAP_FRAME,
+    NOT_SHOWN,
     PATIENCE_MS,
     SETTLED_JS,
     TILE_HOSTS,
@@ -130,21 +131,6 @@ def test_key_and_layers_open_and_close_from_the_keyboard(session):
     assert frame.get_by_label("OpenStreetMap tiles").is_visible()
 
 
-# The stations the map's frame does not show whole: outside the map's bounds, or whose marker
-# (or the cluster that holds it) is not entirely inside the frame.
-NOT_SHOWN = """() => {
-  const w = document.querySelector('iframe[data-testid="stCustomComponentV1"]').contentWindow;
-  const map = w.map, bounds = map.getBounds(), box = map.getContainer().getBoundingClientRect();
-  const group = Object.values(map._layers).find(layer => layer._topClusterLevel);
-  return group.getLayers().filter(marker => {
-    const shown = group.getVisibleParent(marker), icon = shown && shown.getElement();
-    const r = icon && icon.getBoundingClientRect();
-    return !(bounds.contains(marker.getLatLng()) && r && r.left >= box.left
-             && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom);
-  }).map(marker => marker.options.row[0]);
-}"""
-
-
 def test_a_phones_first_view_shows_every_station_and_puts_no_frame_in_the_link(browser, app):
     # The view is fitted for a desktop-sized map: on a phone's it opens wider around the same
     # centre, and the page does not take that for a move of the reader's own.
@@ -153,7 +139,7 @@ def test_a_phones_first_view_shows_every_station_and_puts_no_frame_in_the_link(b
     # The map's first report has been taken (the filters come with it).
     expect(page.locator(SIDEBAR_FILTER).first).to_be_attached(timeout=PATIENCE_MS)
     wait_idle(page)
-    assert page.evaluate(NOT_SHOWN) == []
+    assert map_document(page).evaluate(NOT_SHOWN) == []
     assert "map" not in query_of(page)
     # A move of the reader's own, even to the frame the page fitted, goes into the link.
     page.frame_locator(MAP_FRAME).get_by_role("button", name="Zoom in").click()

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from dashboard import publish
 from tests.browser.axe import audit, serious
-from tests.browser.harness import LOOPBACK, free_port
+from tests.browser.harness import LOOPBACK, NOT_SHOWN, free_port
 from tests.conftest import FIXTURE_RESPONSES, FIXTURE_STATIONS
 
 pytestmark = pytest.mark.browser
@@ -147,19 +147,6 @@ def test_the_index_draws_every_station_in_clusters_and_asks_no_other_host(visit,
     singles = page.locator(MARKER).count()
     assert sum(int(c) for c in counts) + singles == 21
     assert visit.foreign() == []
-
-
-# The stations outside the map's bounds, or whose marker (or cluster) is not wholly on the map.
-NOT_SHOWN = """() => {
-  const bounds = map.getBounds(), box = map.getContainer().getBoundingClientRect();
-  const group = Object.values(map._layers).find(layer => layer._topClusterLevel);
-  return group.getLayers().filter(marker => {
-    const shown = group.getVisibleParent(marker), icon = shown && shown.getElement();
-    const r = icon && icon.getBoundingClientRect();
-    return !(bounds.contains(marker.getLatLng()) && r && r.left >= box.left
-             && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom);
-  }).map(marker => marker.options.row[0]);
-}"""
 
 
 def test_the_index_on_a_phone_shows_every_station(browser, site_url):
